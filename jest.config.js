@@ -1,0 +1,8 @@
+/** Jest with the SWC transform: no type-checking at test time (`npm run build` does that). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

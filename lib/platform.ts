@@ -1,0 +1,222 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { AppChart } from './app-chart';
+import { Environment } from './environment';
+import { formatProblem, Problem } from './problem';
+
+/** One app, written once against the environment profile. */
+export interface StackDefinition {
+  /** App name: chart id, folder name and `app.kubernetes.io/part-of`. */
+  readonly name: string;
+  /**
+   * The app's version (default `app.kubernetes.io/version`).
+   * @default '0.0.0'
+   */
+  readonly version?: string;
+  /**
+   * Names of the environments the app is rendered for.
+   * @default - every environment
+   */
+  readonly environments?: string[];
+  /** Adds the app's constructs to its chart; read `chart.environment` for what differs. */
+  define(chart: AppChart): void;
+}
+
+/** A rendered object, with where it came from and where it goes. */
+export interface Manifest {
+  /** Environment name. */
+  readonly environment: string;
+  /** App (chart) name. */
+  readonly app: string;
+  /** Path of the file, relative to the output directory. */
+  readonly file: string;
+  /** Construct path of the object, for messages. */
+  readonly constructPath: string;
+  /** The object as it is written. */
+  readonly object: any;
+}
+
+/** A finding of a {@link ManifestCheck}. */
+export interface Finding extends Problem {
+  /** Stable rule id, e.g. `PLT001`. */
+  readonly rule: string;
+  /** Errors fail the synth; warnings are printed. */
+  readonly severity: 'error' | 'warning';
+  /** Construct path (or file) of the object. */
+  readonly path: string;
+}
+
+/** A check over all rendered objects of one environment (cross-object rules). */
+export interface ManifestCheck {
+  check(manifests: readonly Manifest[], environment: Environment): Finding[];
+}
+
+/** Props of a {@link Platform}. */
+export interface PlatformProps {
+  /** The environments, in output order. */
+  readonly environments: Environment[];
+  /** The apps. */
+  readonly stacks: StackDefinition[];
+  /**
+   * Render only these environments (names); e.g. from `PLATFORM_ENVIRONMENTS=dev,stage`.
+   * @default - all
+   */
+  readonly only?: string[];
+  /**
+   * Checks run over each environment's rendered objects before anything is written.
+   * @default - none
+   */
+  readonly checks?: ManifestCheck[];
+}
+
+/** The result of rendering: file contents by relative path, and warnings. */
+export interface Rendering {
+  readonly files: Map<string, string>;
+  readonly manifests: Manifest[];
+  readonly warnings: string[];
+}
+
+/** Thrown when a synth finds problems; lists all of them, one per line. */
+export class SynthError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Synth failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthError';
+  }
+}
+
+/**
+ * Environments × app stacks. Renders every app for every environment into
+ * `<outdir>/<environment>/<app>/<Kind>.<name>.k8s.yaml`, after all construct validations and
+ * checks of all environments passed: a failing synth writes nothing.
+ */
+export class Platform {
+  constructor(public readonly props: PlatformProps) {}
+
+  /** Renders every environment in memory; throws a {@link SynthError} listing every problem. */
+  public render(): Rendering {
+    const problems: string[] = [];
+    const at = (where: string, p: Problem) => `[${where}] ${formatProblem(p)}`;
+    const environments = this.selectedEnvironments(problems);
+    const names = this.props.environments.map((e) => e.name);
+
+    const stackNames = new Set<string>();
+    const stacks: StackDefinition[] = [];
+    for (const stack of this.props.stacks) {
+      if (stackNames.has(stack.name)) {
+        problems.push(at(stack.name, { field: 'stack name', value: stack.name, message: 'is defined twice', fix: 'give each app stack its own name' }));
+        continue;
+      }
+      stackNames.add(stack.name);
+      stacks.push(stack);
+      for (const env of stack.environments ?? []) {
+        if (!names.includes(env)) {
+          problems.push(at(stack.name, { field: 'environments', value: env, message: 'is not a known environment', fix: `use one of ${names.join(', ')}` }));
+        }
+      }
+    }
+
+    const apps = environments.map((environment) => {
+      const app = new App({ outdir: 'unused' });
+      for (const stack of stacks) {
+        if (stack.environments && !stack.environments.includes(environment.name)) continue;
+        try {
+          stack.define(new AppChart(app, stack.name, { environment, version: stack.version }));
+        } catch (e) {
+          problems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
+        }
+      }
+      return { environment, app };
+    });
+
+    for (const { environment, app } of apps) {
+      for (const c of app.node.findAll()) {
+        for (const message of c.node.validate()) {
+          problems.push(`[${environment.name}/${c.node.path}] ${message}`);
+        }
+      }
+    }
+    if (problems.length) {
+      throw new SynthError(problems);
+    }
+
+    const files = new Map<string, string>();
+    const manifests: Manifest[] = [];
+    const warnings: string[] = [];
+    for (const { environment, app } of apps) {
+      const envManifests: Manifest[] = [];
+      for (const chart of app.node.children.filter((c): c is AppChart => c instanceof AppChart)) {
+        chart.applyStandardLabels();
+        for (const apiObject of chart.apiObjects) {
+          const object = apiObject.toJson();
+          const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
+          const constructPath = `${environment.name}/${apiObject.node.path}`;
+          if (files.has(file)) {
+            problems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
+          }
+          files.set(file, Yaml.stringify(object));
+          envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
+        }
+      }
+      for (const check of this.props.checks ?? []) {
+        for (const f of check.check(envManifests, environment)) {
+          const line = `[${f.path}] ${f.rule} ${formatProblem(f)}`;
+          (f.severity === 'error' ? problems : warnings).push(line);
+        }
+      }
+      manifests.push(...envManifests);
+    }
+    if (problems.length) {
+      throw new SynthError(problems);
+    }
+    return { files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, warnings };
+  }
+
+  /**
+   * Renders and writes every selected environment under `outdir`, replacing each environment's
+   * folder. Nothing is written unless the whole render succeeded.
+   */
+  public synth(outdir: string): Rendering {
+    const rendering = this.render();
+    const envNames = new Set([...rendering.files.keys()].map((f) => f.split('/')[0]));
+    for (const env of envNames) {
+      fs.rmSync(path.join(outdir, env), { recursive: true, force: true });
+    }
+    for (const [file, content] of rendering.files) {
+      const target = path.join(outdir, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+    }
+    return rendering;
+  }
+
+  private selectedEnvironments(problems: string[]): Environment[] {
+    const seen = new Set<string>();
+    for (const env of this.props.environments) {
+      for (const p of env.problems()) problems.push(`[${env.name}] ${formatProblem(p)}`);
+      if (seen.has(env.name)) {
+        problems.push(`[${env.name}] ${formatProblem({ field: 'environment.name', value: env.name, message: 'is defined twice', fix: 'give each environment its own name' })}`);
+      }
+      seen.add(env.name);
+    }
+    const only = this.props.only;
+    if (!only) return this.props.environments;
+    for (const name of only) {
+      if (!seen.has(name)) {
+        problems.push(`[platform] ${formatProblem({ field: 'only', value: name, message: 'is not a known environment', fix: `use one of ${[...seen].join(', ')}` })}`);
+      }
+    }
+    return this.props.environments.filter((e) => only.includes(e.name));
+  }
+}
+
+/** `Kind.name.k8s.yaml`, as cdk8s names files, with anything unsafe removed. */
+function fileName(object: any): string {
+  return `${object.kind}.${object.metadata?.name ?? 'unnamed'}`.replace(/[^0-9a-zA-Z-_.]/g, '') + '.k8s.yaml';
+}
+
+/** Parses `PLATFORM_ENVIRONMENTS` (comma-separated names) into `only`. */
+export function environmentsFromEnv(value: string | undefined): string[] | undefined {
+  const names = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return names && names.length ? names : undefined;
+}
