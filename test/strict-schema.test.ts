@@ -1,3 +1,4 @@
+import { roundTripProblems } from './support/cdk8s-roundtrip';
 import { assertStrictlyValid, strictProblems } from './support/strict-schema';
 
 function deployment(): any {
@@ -221,5 +222,34 @@ describe('strict Kubernetes 1.27 schema', () => {
         'Policy/audit-policy rules[0]: a rule with nonResourceURLs cannot also match resources or namespaces',
       ]);
     });
+  });
+});
+
+describe('second opinion: cdk8s-plus-27 k8s round trip', () => {
+  test('valid objects survive the round trip unchanged', () => {
+    expect(roundTripProblems(deployment())).toEqual([]);
+    expect(roundTripProblems({ ...service, spec: { ...service.spec, clusterIP: 'None' } })).toEqual([]);
+    expect(roundTripProblems(configMap)).toEqual([]);
+  });
+
+  test('unknown fields at the top level and nested are reported', () => {
+    expect(roundTripProblems({ ...configMap, dta: { a: 'b' } })).toEqual([
+      'ConfigMap/web-config dta: dropped (not a Kubernetes 1.27 field) (k8s.KubeConfigMap)',
+    ]);
+    expect(roundTripProblems(withContainer((c) => { c.imagePullPolcy = 'Always'; }))).toEqual([
+      'Deployment/web spec.template.spec.containers[0].imagePullPolcy: dropped (not a Kubernetes 1.27 field) (k8s.KubeDeployment)',
+    ]);
+  });
+
+  test('a field spelled with the wrong case is reported', () => {
+    const d = withContainer((c) => { c.imagepullpolicy = c.imagePullPolicy; delete c.imagePullPolicy; });
+    expect(roundTripProblems(d)).toEqual([
+      expect.stringMatching(/containers\[0\]\.imagepullpolicy: dropped/),
+      expect.stringMatching(/containers\[0\]\.imagePullPolicy: added "IfNotPresent"/),
+    ]);
+  });
+
+  test('kinds without a generated class are reported', () => {
+    expect(roundTripProblems({ ...service, kind: 'Servce' })).toEqual(['Servce/web: v1 Servce has no cdk8s-plus-27 k8s class']);
   });
 });
