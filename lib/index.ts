@@ -15,3 +15,5 @@ export * from './workload';
 export * from './deployment';
 export * from './service';
 export * from './config-map';
+export * from './audit-policy';
+export * from './audit-presets';
