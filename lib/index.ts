@@ -17,3 +17,7 @@ export * from './service';
 export * from './config-map';
 export * from './audit-policy';
 export * from './audit-presets';
+export * from './service-account';
+export * from './role';
+export * from './role-binding';
+export * from './team-roles';
