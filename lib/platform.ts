@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { AppChart } from './app-chart';
+import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { formatProblem, Problem } from './problem';
 
@@ -151,6 +151,10 @@ export class Platform {
           const object = apiObject.toJson();
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
+          // Labels are checked as written, whichever construct or escape hatch set them.
+          for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
+            problems.push(`[${constructPath}] ${formatProblem(p)}`);
+          }
           if (files.has(file)) {
             problems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
           }

@@ -1,18 +1,8 @@
 import { parse } from 'yaml';
 import { createPlatform } from '../apps/platform';
 import { environments } from '../apps/environments';
-import { Environment, environmentsFromEnv, ImagePolicy, Platform, PodSecurityLevel, SynthError, SyncPolicy } from '../lib';
-
-/** The problems a platform is refused with. */
-function refusal(platform: Platform): string[] {
-  try {
-    platform.render();
-  } catch (e) {
-    if (e instanceof SynthError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the render to fail');
-}
+import { Environment, environmentsFromEnv, ImagePolicy, PodSecurityLevel, SyncPolicy } from '../lib';
+import { refusalOf } from './support/refusal';
 
 describe('Environment presets', () => {
   test('dev: one replica, half-size resources, tagged images, no autoscaling, automated sync', () => {
@@ -85,7 +75,7 @@ describe('Environment problems', () => {
 
   test('the platform refuses a bad profile before rendering anything, naming it, the field and the value', () => {
     const bad = Environment.qa({ baseDomain: 'qa.example.com', name: 'QA' });
-    expect(refusal(createPlatform({ environments: [...environments, bad] }))).toEqual([
+    expect(refusalOf(createPlatform({ environments: [...environments, bad] }))).toEqual([
       expect.stringMatching(/^\[QA\] environment\.name: must be a DNS-1123 label .*\(got "QA"\)\. Fix: rename it, e\.g\. "qa"$/),
       expect.stringMatching(/^\[QA\] environment\.namespace: must be a DNS-1123 label .*\(got "QA"\)/),
     ]);
@@ -93,7 +83,7 @@ describe('Environment problems', () => {
 
   test('two environments with the same name are refused', () => {
     const again = Environment.dev({ baseDomain: 'other.example.com' });
-    expect(refusal(createPlatform({ environments: [...environments, again] }))).toEqual([
+    expect(refusalOf(createPlatform({ environments: [...environments, again] }))).toEqual([
       '[dev] environment.name: is defined twice (got "dev"). Fix: give each environment its own name',
     ]);
   });
@@ -131,14 +121,14 @@ describe('selecting and adding environments', () => {
   });
 
   test('an unknown environment in `only` is refused', () => {
-    expect(refusal(createPlatform({ only: ['dev', 'qa'] }))).toEqual([
+    expect(refusalOf(createPlatform({ only: ['dev', 'qa'] }))).toEqual([
       '[platform] only: is not a known environment (got "qa"). Fix: use one of dev, stage, prod',
     ]);
   });
 
   test("an unknown environment in a stack's environments is refused", () => {
     const stack = { name: 'tools', environments: ['dev', 'prd'], define: () => undefined };
-    expect(refusal(createPlatform({ stacks: [stack] }))).toEqual([
+    expect(refusalOf(createPlatform({ stacks: [stack] }))).toEqual([
       '[tools] environments: is not a known environment (got "prd"). Fix: use one of dev, stage, prod',
     ]);
   });

@@ -17,12 +17,14 @@ export interface RenderOptions {
   readonly environment?: EnvName | Environment;
   /** App name. @default 'test' */
   readonly app?: string;
+  /** App version (the default `app.kubernetes.io/version`). @default '0.0.0' */
+  readonly version?: string;
 }
 
 function platformFor(define: (chart: AppChart) => void, options: RenderOptions): Platform {
   const env = options.environment ?? 'dev';
   const environment = typeof env === 'string' ? ENV[env] : env;
-  return new Platform({ environments: [environment], stacks: [{ name: options.app ?? 'test', define }] });
+  return new Platform({ environments: [environment], stacks: [{ name: options.app ?? 'test', version: options.version, define }] });
 }
 
 /**
