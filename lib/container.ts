@@ -139,6 +139,8 @@ export class Container {
   public readonly securityExceptions: SecurityExceptions;
   /** One emptyDir per writable path, named after the container and path so it is stable and readable. */
   private readonly writable: VolumeMount[];
+  /** Env names added twice, reported at synth. */
+  private readonly envClashes: string[] = [];
 
   constructor(public readonly props: ContainerProps) {
     this.name = props.name;
@@ -154,7 +156,8 @@ export class Container {
   /** Adds an environment variable; refused at synth if the name is already set. */
   public addEnv(name: string, value: EnvValue): void {
     if (this.env[name] !== undefined) {
-      throw new Error(`container ${this.name}: env ${name} is already set; remove one of the two definitions`);
+      this.envClashes.push(name);
+      return;
     }
     this.env[name] = value;
   }
@@ -177,6 +180,12 @@ export class Container {
       ...this.image.problems(`${field}.image`, environment.imagePolicy),
       ...this.resources.problems(`${field}.resources`),
       ...Object.keys(this.env).flatMap((name) => Names.envVarName(`${field}.env.${name}`, name)),
+      ...this.envClashes.map((name) => ({
+        field: `${field}.env.${name}`,
+        value: name,
+        message: 'is set twice (by the container and by a pattern such as an ambassador, or by two patterns)',
+        fix: 'remove one of the two definitions or let the pattern use another variable name',
+      })),
     ];
     this.ports.forEach((port, i) => {
       if (!Number.isInteger(port.number) || port.number < 1 || port.number > 65535) {

@@ -14,12 +14,12 @@ export class EnvValue {
 
   /** A key of a ConfigMap. */
   public static fromConfigMap(configMapName: string, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } }, { kind: 'ConfigMap', name: configMapName, key });
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } }, { kind: 'ConfigMap', name: configMapName, key, optional: options.optional });
   }
 
   /** A key of a Secret, resolved by the kubelet: the value never appears in the manifest. */
   public static fromSecret(secretName: string, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } }, { kind: 'Secret', name: secretName, key });
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } }, { kind: 'Secret', name: secretName, key, optional: options.optional });
   }
 
   /** A field of the pod, e.g. `metadata.name`, `status.podIP`. */
@@ -30,7 +30,7 @@ export class EnvValue {
   private constructor(
     private readonly source: Omit<k8s.EnvVar, 'name'>,
     /** The ConfigMap or Secret key this value reads, if any. */
-    public readonly ref?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string },
+    public readonly ref?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string; readonly optional?: boolean },
   ) {}
 
   public toK8s(name: string): k8s.EnvVar {

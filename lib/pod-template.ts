@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { configHash, ConfigReference, configSourcesOf } from './config-hash';
 import { Container, ContainerProps } from './container';
 import { Environment } from './environment';
 import { Annotations } from './labels';
-import { Names } from './names';
 import { Problem } from './problem';
 import { Volume } from './volume';
 
@@ -70,8 +71,13 @@ export class PodTemplate {
   private readonly initContainers: Container[];
   private readonly volumes: Volume[];
   private readonly annotations: Record<string, string> = {};
+  private readonly spread: k8s.TopologySpreadConstraint[] = [];
 
-  constructor(public readonly props: PodTemplateProps) {
+  /**
+   * @param scope the workload the pod belongs to: with it, references to ConfigMaps and Secrets
+   * of the same app are checked and hashed into `Annotations.CONFIG_HASH`.
+   */
+  constructor(public readonly props: PodTemplateProps, private readonly scope?: IConstruct) {
     this.containers = props.containers.map(toContainer);
     this.initContainers = (props.initContainers ?? []).map(toContainer);
     this.volumes = [...(props.volumes ?? [])];
@@ -114,6 +120,34 @@ export class PodTemplate {
   /** Adds a pod annotation. */
   public addAnnotation(key: string, value: string): void {
     this.annotations[key] = value;
+  }
+
+  /** Adds a topology spread constraint (see `spreadAcrossNodes`). */
+  public addTopologySpread(constraint: k8s.TopologySpreadConstraint): void {
+    this.spread.push(constraint);
+  }
+
+  /** Every ConfigMap and Secret the pod reads: env keys, envFrom and volumes. */
+  public configReferences(field = 'pod'): ConfigReference[] {
+    const refs: ConfigReference[] = [];
+    const containers = [...this.initContainers.map((c, i) => [c, `${field}.initContainers[${i}]`] as const), ...this.containers.map((c, i) => [c, `${field}.containers[${i}]`] as const)];
+    for (const [c, path] of containers) {
+      for (const [name, value] of Object.entries(c.env)) {
+        if (value.ref) refs.push({ ...value.ref, field: `${path}.env.${name}` });
+      }
+      (c.props.envFrom ?? []).forEach((s, i) => refs.push({ kind: s.kind, name: s.name, field: `${path}.envFrom[${i}]` }));
+    }
+    for (const v of this.allVolumes()) {
+      if ((v.type !== 'configMap' && v.type !== 'secret') || v.refName === undefined) continue;
+      const kind = v.type === 'configMap' ? 'ConfigMap' : 'Secret';
+      const items = v.items;
+      if (items) {
+        items.forEach((item, i) => refs.push({ kind, name: v.refName!, key: item.key, field: `${field}.volumes.${v.name}.items[${i}].key` }));
+      } else {
+        refs.push({ kind, name: v.refName, field: `${field}.volumes.${v.name}` });
+      }
+    }
+    return refs;
   }
 
   /** Every volume of the pod: explicit ones, then the ones mounts bring, each once. */
@@ -170,12 +204,13 @@ export class PodTemplate {
     }));
     const volumeNames = new Map<string, Volume>();
     for (const v of this.allVolumes()) {
-      problems.push(...Names.dnsLabel(`${field}.volumes.${v.name}`, v.name));
+      problems.push(...v.problems(`${field}.volumes.${v.name}`));
       if (volumeNames.has(v.name)) {
         problems.push({ field: `${field}.volumes.${v.name}`, value: v.name, message: 'names two different volumes', fix: 'share one Volume object between the mounts, or rename one' });
       }
       volumeNames.set(v.name, v);
     }
+    problems.push(...this.referenceProblems(field));
     const id = this.props.identity ?? {};
     for (const [name, value] of [['user', id.user], ['group', id.group], ['fsGroup', id.fsGroup]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
@@ -183,6 +218,22 @@ export class PodTemplate {
       }
     }
     return problems;
+  }
+
+  /** Keys read from ConfigMaps and Secrets of the same app that do not hold them. */
+  private referenceProblems(field: string): Problem[] {
+    if (!this.scope) return [];
+    const sources = configSourcesOf(this.scope);
+    return this.configReferences(field).flatMap((ref) => {
+      const keys = sources.get(`${ref.kind}/${ref.name}`)?.keys;
+      if (ref.key === undefined || ref.optional || keys === undefined || keys.includes(ref.key)) return [];
+      return [{
+        field: ref.field,
+        value: ref.key,
+        message: `is not a key of ${ref.kind} ${ref.name} (its keys: ${keys.join(', ') || 'none'})`,
+        fix: `use one of its keys or add the key to ${ref.kind} ${ref.name}`,
+      }];
+    });
   }
 
   /** The pod template with the given labels. */
@@ -193,6 +244,10 @@ export class PodTemplate {
     const annotations: Record<string, string> = { ...this.annotations, ...extraAnnotations };
     if (exceptions.length) {
       annotations[Annotations.SECURITY_EXCEPTIONS] = exceptions.join(',');
+    }
+    const hash = this.scope && configHash(this.scope, this.configReferences());
+    if (hash) {
+      annotations[Annotations.CONFIG_HASH] = hash;
     }
     const volumes = this.allVolumes();
     return {
@@ -211,6 +266,7 @@ export class PodTemplate {
         initContainers: this.initContainers.length ? this.initContainers.map((c) => c.toK8s(environment)) : undefined,
         containers: this.containers.map((c) => c.toK8s(environment)),
         volumes: volumes.length ? volumes.map((v) => v.toK8s()) : undefined,
+        topologySpreadConstraints: this.spread.length ? this.spread : undefined,
       },
     };
   }

@@ -55,8 +55,31 @@ export class Probe {
   public static fromCommand(command: string[], timing: ProbeTiming = {}): Probe {
     return new Probe({ kind: 'exec', command }, timing);
   }
+  /** Any check with explicit timing (what the presets in `ProbePresets` build on). */
+  public static fromCheck(check: ProbeCheck, timing: ProbeTiming = {}): Probe {
+    return new Probe(check, timing);
+  }
 
-  protected constructor(public readonly check: ProbeCheck, public readonly timing: ProbeTiming) {}
+  protected constructor(
+    public readonly check: ProbeCheck,
+    public readonly timing: ProbeTiming,
+    /**
+     * Declared worst-case start time in seconds: a startup probe must give the container at least
+     * this long (initialDelaySeconds + failureThreshold × periodSeconds) before it is restarted.
+     */
+    public readonly worstCaseStartSeconds?: number,
+  ) {}
+
+  /** The same probe, promising to wait at least `seconds` for the container to start (startup probes). */
+  public coveringStartOf(seconds: number): Probe {
+    return new Probe(this.check, this.timing, seconds);
+  }
+
+  /** Seconds the probe tolerates failures after the container starts: initialDelay + failureThreshold × period. */
+  public get failureBudgetSeconds(): number {
+    const t = this.timing;
+    return (t.initialDelaySeconds ?? 0) + (t.failureThreshold ?? 3) * (t.periodSeconds ?? 10);
+  }
 
   /** The port the probe connects to, if any. */
   public get port(): number | string | undefined {
@@ -65,7 +88,7 @@ export class Probe {
 
   /** The same check with other timing. */
   public withTiming(timing: ProbeTiming): Probe {
-    return new Probe(this.check, { ...this.timing, ...timing });
+    return new Probe(this.check, { ...this.timing, ...timing }, this.worstCaseStartSeconds);
   }
 
   /** Problems of the probe's own settings (the container checks ports and roles). */
@@ -91,6 +114,17 @@ export class Probe {
         value: timeout,
         message: `must be below periodSeconds (${period}), or checks overlap`,
         fix: 'lower timeoutSeconds or raise periodSeconds',
+      });
+    }
+    const worst = this.worstCaseStartSeconds;
+    if (worst !== undefined && !(Number.isFinite(worst) && worst > 0)) {
+      problems.push({ field: `${field}.worstCaseStartSeconds`, value: worst, message: 'must be a positive number of seconds', fix: 'declare how long the slowest observed start takes, e.g. 120' });
+    } else if (worst !== undefined && this.failureBudgetSeconds < worst) {
+      problems.push({
+        field: `${field}.failureThreshold`,
+        value: t.failureThreshold ?? 3,
+        message: `gives the container ${this.failureBudgetSeconds} s (initialDelaySeconds + failureThreshold × periodSeconds) but it may take ${worst} s to start, so it would be restarted while starting`,
+        fix: `raise failureThreshold to at least ${Math.ceil((worst - (t.initialDelaySeconds ?? 0)) / (t.periodSeconds ?? 10))}, or use ProbePresets.slowStart`,
       });
     }
     if (this.check.kind === 'exec' && this.check.command.length === 0) {

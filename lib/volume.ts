@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
+import { Names } from './names';
+import { Problem } from './problem';
 
 /** Selected keys of a ConfigMap or Secret projected as files. */
 export interface KeyToPath {
@@ -94,6 +96,40 @@ export class Volume {
     /** The ConfigMap, Secret or claim this volume refers to. */
     public readonly refName?: string,
   ) {}
+
+  /** The projected keys of a ConfigMap or Secret volume (`undefined`: every key). */
+  public get items(): readonly KeyToPath[] | undefined {
+    return (this.source.configMap ?? this.source.secret)?.items;
+  }
+
+  /** Problems of the volume's own settings: its name, file modes and projected paths. */
+  public problems(field: string): Problem[] {
+    const problems = [...Names.dnsLabel(`${field}.name`, this.name)];
+    const projected = this.source.configMap ?? this.source.secret;
+    if (!projected) {
+      return problems;
+    }
+    const modes: [string, number | undefined][] = [
+      ['defaultMode', projected.defaultMode],
+      ...(projected.items ?? []).map((item, i): [string, number | undefined] => [`items[${i}].mode`, item.mode]),
+    ];
+    for (const [name, mode] of modes) {
+      if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
+        problems.push({ field: `${field}.${name}`, value: mode, message: 'must be a file mode between 0 and 0o777', fix: 'write it as an octal literal, e.g. 0o400' });
+      }
+    }
+    const paths = new Set<string>();
+    (projected.items ?? []).forEach((item, i) => {
+      if (item.path === '' || item.path.startsWith('/') || item.path.split('/').includes('..')) {
+        problems.push({ field: `${field}.items[${i}].path`, value: item.path, message: 'must be a relative path without ".."', fix: `use a file name such as ${JSON.stringify(item.key)}` });
+      }
+      if (paths.has(item.path)) {
+        problems.push({ field: `${field}.items[${i}].path`, value: item.path, message: 'is the file name of another item', fix: 'give each projected key its own file name' });
+      }
+      paths.add(item.path);
+    });
+    return problems;
+  }
 
   public toK8s(): k8s.Volume {
     return { name: this.name, ...this.source };

@@ -40,7 +40,7 @@ export abstract class Workload extends Construct {
     this.props = props;
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
-    this.pod = new PodTemplate(props);
+    this.pod = new PodTemplate(props, this);
     addProblems(this, () => [
       ...Names.dnsLabel('name', this.name),
       ...this.pod.problems('pod', this.environment),

@@ -21,6 +21,7 @@ export const DECLARED_CRDS: Readonly<Record<string, readonly string[]>> = {
   'argoproj.io/v1alpha1': ['Application', 'AppProject'],
   'monitoring.coreos.com/v1': ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'],
   'external-secrets.io/v1beta1': ['ExternalSecret'],
+  'external-secrets.io/v1': ['ExternalSecret'],
 };
 
 /** One ajv-style finding: where (JSON pointer) and what. */
