@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vm from 'vm';
+import { parseAllDocuments } from 'yaml';
 import { roundTripProblems } from './support/cdk8s-roundtrip';
 import { assertStrictlyValid, strictProblems } from './support/strict-schema';
 
@@ -251,5 +255,32 @@ describe('second opinion: cdk8s-plus-27 k8s round trip', () => {
 
   test('kinds without a generated class are reported', () => {
     expect(roundTripProblems({ ...service, kind: 'Servce' })).toEqual(['Servce/web: v1 Servce has no cdk8s-plus-27 k8s class']);
+  });
+});
+
+describe('stored snapshots', () => {
+  /** Every Kubernetes object kept in a `test/__snapshots__/*.snap` file, with where it is. */
+  function snapshotObjects(): { where: string; object: any }[] {
+    const dir = path.join(__dirname, '__snapshots__');
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.snap')).sort() : [];
+    return files.flatMap((file) => {
+      const snapshots: Record<string, string> = {};
+      vm.runInNewContext(fs.readFileSync(path.join(dir, file), 'utf8'), { exports: snapshots });
+      return Object.entries(snapshots).flatMap(([name, value]) => {
+        // A string snapshot is kept as `"<text>"`; the harness keeps YAML documents that way.
+        const text = /^\n?"([\s\S]*)"\n?$/.exec(value)?.[1];
+        if (text === undefined) return [];
+        return parseAllDocuments(text).flatMap((doc) => {
+          const object = doc.errors.length ? undefined : doc.toJSON();
+          return typeof object?.apiVersion === 'string' && typeof object?.kind === 'string' ? [{ where: `${file} › ${name}`, object }] : [];
+        });
+      });
+    });
+  }
+
+  test('every Kubernetes object in a snapshot is strictly valid', () => {
+    const objects = snapshotObjects();
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.flatMap(({ where, object }) => strictProblems(object).map((p) => `${where}: ${p}`))).toEqual([]);
   });
 });
