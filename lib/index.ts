@@ -38,3 +38,4 @@ export * from './external-secret';
 export * from './rollout';
 export * from './disruption-budget';
 export * from './pod-patterns';
+export * from './policy';

@@ -1,0 +1,102 @@
+import { Environment, ImagePolicy, PodSecurityLevel } from '../environment';
+import { Finding, Manifest, ManifestCheck } from '../platform';
+import { ObjectIndex } from './object-index';
+import { ExternalReferences, Rule } from './rule';
+import { PLATFORM_RULES } from './rules';
+import { Waiver } from './waiver';
+
+/** Props of a {@link PolicyEngine}. */
+export interface PolicyEngineProps {
+  /**
+   * The rules to run.
+   * @default PLATFORM_RULES - every rule
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * Objects that exist in the cluster without being rendered; references to them resolve.
+   * @default - none
+   */
+  readonly external?: ExternalReferences;
+}
+
+/** What the engine needs to know about where the objects go. */
+export interface PolicySettings {
+  /** Namespace of objects that name none. */
+  readonly namespace: string;
+  /** Pod Security Standards level enforced where no rendered Namespace object says otherwise. */
+  readonly podSecurity: PodSecurityLevel;
+  /** Which image references are accepted. */
+  readonly imagePolicy: ImagePolicy;
+}
+
+/** A rendered object to check, with where it came from. */
+export interface PolicyInput {
+  /** The object. */
+  readonly object: any;
+  /** Construct path (or file) for messages. */
+  readonly path: string;
+  /** Manifest file. */
+  readonly file: string;
+}
+
+/** A finding with the object it is about. */
+export interface PolicyFinding extends Finding {
+  /** Manifest file of the object. */
+  readonly file: string;
+  /** `metadata.name` of the object. */
+  readonly objectName: string;
+}
+
+/**
+ * Checks everything an environment renders, across objects: names and labels, references
+ * between objects, selectors, autoscalers, Pod Security Standards, images, probes and resources.
+ * Pass it to the Platform (`checks: [new PolicyEngine()]`) or run it from cdk8s with the
+ * validation plugin. An object skips a rule it carries a waiver for (see {@link Waiver}).
+ */
+export class PolicyEngine implements ManifestCheck {
+  private readonly rules: readonly Rule[];
+  private readonly external: ExternalReferences;
+
+  constructor(props: PolicyEngineProps = {}) {
+    this.rules = props.rules ?? PLATFORM_RULES;
+    this.external = props.external ?? {};
+  }
+
+  public check(manifests: readonly Manifest[], environment: Environment): Finding[] {
+    return this.evaluate(
+      manifests.map((m) => ({ object: m.object, path: m.constructPath, file: m.file })),
+      { namespace: environment.namespace, podSecurity: environment.podSecurity, imagePolicy: environment.imagePolicy },
+    );
+  }
+
+  /** Runs every rule over the objects; findings in rule order, then object order. */
+  public evaluate(inputs: readonly PolicyInput[], settings: PolicySettings): PolicyFinding[] {
+    const index = ObjectIndex.of([...inputs], settings.namespace);
+    const context = {
+      index,
+      podSecurity: settings.podSecurity,
+      imagePolicy: settings.imagePolicy,
+      external: this.external,
+      ruleIds: new Set(PLATFORM_RULES.map((r) => r.id)),
+    };
+    const waivers = new Map(index.objects.map((o) => [o, Waiver.of(o.object.metadata?.annotations, ...index.pods.filter((p) => p.owner === o).map((p) => p.annotations))]));
+    const findings: PolicyFinding[] = [];
+    for (const rule of this.rules) {
+      for (const v of rule.check(context)) {
+        if (rule.id !== 'PLT000' && waivers.get(v.object)?.get(rule.id)?.trim()) continue;
+        findings.push({
+          rule: rule.id,
+          severity: rule.severity,
+          path: v.object.path,
+          file: v.object.file,
+          objectName: String(v.object.object.metadata?.name ?? ''),
+          field: v.field,
+          value: v.value,
+          message: v.message,
+          fix: v.fix,
+        });
+      }
+    }
+    return findings;
+  }
+}

@@ -1,0 +1,12 @@
+export { PolicyEngine } from './engine';
+export type { PolicyEngineProps, PolicySettings, PolicyInput, PolicyFinding } from './engine';
+export { Rule, Severity, violation } from './rule';
+export type { RuleProps, RuleContext, Violation, ExternalReferences } from './rule';
+export { ObjectIndex, matchesSelector } from './object-index';
+export type { PolicyObject, PodRef, LabelSelector } from './object-index';
+export { podSecurityProblems } from './pod-security';
+export type { PodSecurityProblem, PodSecurityOptions } from './pod-security';
+export { Waiver } from './waiver';
+export { PLATFORM_RULES } from './rules';
+export { PolicyValidation } from './validation-plugin';
+export type { PolicyValidationProperties, ValidationContextLike } from './validation-plugin';

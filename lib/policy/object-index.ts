@@ -1,0 +1,149 @@
+import { Annotations } from '../labels';
+
+/** One rendered object, with where it came from. */
+export interface PolicyObject {
+  /** The object as written. */
+  readonly object: any;
+  /** Construct path (or manifest file) for messages. */
+  readonly path: string;
+  /** Manifest file it is written to. */
+  readonly file: string;
+  /** Its namespace: `metadata.namespace`, else the environment's default. Empty for cluster-scoped kinds. */
+  readonly namespace: string;
+}
+
+/** A pod template found in an object (a workload's `spec.template`, a CronJob's job template, a Pod). */
+export interface PodRef {
+  /** The object that holds the template. */
+  readonly owner: PolicyObject;
+  /** Field path of the template in the owner, e.g. `spec.template`. */
+  readonly field: string;
+  /** Labels of the pods. */
+  readonly labels: Record<string, string>;
+  /** Annotations of the pods. */
+  readonly annotations: Record<string, string>;
+  /** The pod spec. */
+  readonly spec: any;
+}
+
+/** Kinds whose pods run until stopped: they need readiness probes and a Service may route to them. */
+export const LONG_RUNNING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'APIService', 'Policy',
+]);
+
+/** Lookups over every object of one environment, shared by the rules. */
+export class ObjectIndex {
+  /** Indexes objects given as JSON with their paths; `defaultNamespace` applies to namespaced kinds without one. */
+  public static of(entries: { object: any; path: string; file: string }[], defaultNamespace: string): ObjectIndex {
+    return new ObjectIndex(entries.filter((e) => e.object && typeof e.object === 'object').map((e) => ({
+      ...e,
+      namespace: CLUSTER_SCOPED.has(e.object.kind) ? '' : e.object.metadata?.namespace ?? defaultNamespace,
+    })));
+  }
+
+  /** Every pod template, in object order. */
+  public readonly pods: readonly PodRef[];
+
+  private constructor(public readonly objects: readonly PolicyObject[]) {
+    this.pods = objects.flatMap(podsOf);
+  }
+
+  /** Objects of a kind, optionally only in one namespace. */
+  public ofKind(kind: string, namespace?: string): PolicyObject[] {
+    return this.objects.filter((o) => o.object.kind === kind && (namespace === undefined || o.namespace === namespace));
+  }
+
+  /** The object of a kind with a name in a namespace. */
+  public find(kind: string, namespace: string, name: string): PolicyObject | undefined {
+    return this.objects.find((o) => o.object.kind === kind && o.namespace === namespace && o.object.metadata?.name === name);
+  }
+
+  /** The pod templates of a namespace whose labels a selector matches. */
+  public podsSelectedBy(namespace: string, selector: LabelSelector): PodRef[] {
+    return this.pods.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
+  }
+
+  /** Pod Security Standards level a Namespace object of the environment enforces, if it sets one. */
+  public enforcedLevel(namespace: string): string | undefined {
+    return this.find('Namespace', '', namespace)?.object.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
+  }
+}
+
+/** A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, ReplicationController). */
+export interface LabelSelector {
+  readonly matchLabels?: Record<string, string>;
+  readonly matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Whether a selector matches a label set (an empty selector matches everything, as in the API). */
+export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[k] !== v) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const inValues = has && (e.values ?? []).includes(labels[e.key]);
+    const ok = e.operator === 'In' ? inValues
+      : e.operator === 'NotIn' ? !inValues
+        : e.operator === 'Exists' ? has
+          : e.operator === 'DoesNotExist' ? !has : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Renders a selector for messages, e.g. `app=web,tier in (a,b)`. */
+export function describeSelector(selector: LabelSelector): string {
+  const parts = [
+    ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`),
+  ];
+  return parts.join(',') || '<everything>';
+}
+
+/**
+ * Names a pod or workload declares as living outside the rendered set, from the annotation
+ * `k8s-constructs.io/external-<kind>` (comma separated) on the object or its pod template.
+ */
+export function declaredExternal(pod: { owner: PolicyObject; annotations?: Record<string, string> }, kind: ExternalKind): string[] {
+  const key = `${Annotations.PREFIX}/external-${kind}`;
+  return [pod.owner.object.metadata?.annotations?.[key], pod.annotations?.[key]]
+    .filter((v): v is string => typeof v === 'string')
+    .flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+/** The kinds of reference that can be declared external. */
+export type ExternalKind = 'secrets' | 'configmaps' | 'serviceaccounts' | 'roles';
+
+function podsOf(owner: PolicyObject): PodRef[] {
+  const o = owner.object;
+  const ref = (field: string, template: any): PodRef[] => (template?.spec ? [{
+    owner,
+    field,
+    labels: template.metadata?.labels ?? {},
+    annotations: template.metadata?.annotations ?? {},
+    spec: template.spec,
+  }] : []);
+  switch (o.kind) {
+    case 'Pod': return ref('', o);
+    case 'CronJob': return ref('spec.jobTemplate.spec.template', o.spec?.jobTemplate?.spec?.template);
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'ReplicationController': case 'Job':
+      return ref('spec.template', o.spec?.template);
+    default: return [];
+  }
+}
+
+/** Containers of a pod spec with their field paths: init, main and ephemeral. */
+export function containersOf(spec: any, prefix: string): { container: any; field: string; init: boolean }[] {
+  const list = (key: string, init: boolean) => (Array.isArray(spec?.[key]) ? spec[key] : []).map((c: any, i: number) => ({ container: c ?? {}, field: `${prefix}${key}[${i}]`, init }));
+  return [...list('initContainers', true), ...list('containers', false), ...list('ephemeralContainers', true)];
+}
+
+/** `a.b` joined, skipping an empty prefix. */
+export function join(prefix: string, field: string): string {
+  return prefix ? `${prefix}.${field}` : field;
+}

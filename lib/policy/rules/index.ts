@@ -1,0 +1,19 @@
+import { annotationGrammar, duplicateObjects, labelGrammar, objectNames } from './metadata';
+import { configMapReferences, roleReferences, secretReferences, serviceAccountReferences } from './references';
+import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
+import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
+import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
+import { waiverRule } from './waivers';
+import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
+import { Rule } from '../rule';
+
+/** Every rule of the platform, in id order: the catalogue docs/rules.md is generated from. */
+export const PLATFORM_RULES: readonly Rule[] = [
+  waiverRule,
+  objectNames, labelGrammar, annotationGrammar, duplicateObjects,
+  serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
+  hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService,
+  pdbSelector, networkPolicySelector, affinitySelector,
+  secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
+  podSecurity, imagePolicy, readinessProbe, resourceRequests,
+];

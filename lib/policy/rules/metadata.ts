@@ -1,0 +1,100 @@
+import { Names } from '../../names';
+import { PolicyObject } from '../object-index';
+import { Rule, Severity, violation, Violation } from '../rule';
+
+const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
+const PATH_SEGMENT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** PLT001: object and namespace names in the API server's grammar. */
+export const objectNames = Rule.of({
+  id: 'PLT001',
+  name: 'object-name-grammar',
+  severity: Severity.ERROR,
+  rationale: 'The API server rejects the whole apply when one name breaks its grammar (DNS-1123 label or subdomain).',
+  fix: 'Rename the object with lower-case letters, digits and \'-\'.',
+  check: ({ index }) => index.objects.flatMap((o) => {
+    const name = o.object.metadata?.name;
+    const problems = typeof name !== 'string' ? [{ field: 'metadata.name', value: name, message: 'is missing', fix: 'give the object a name' }]
+      : PATH_SEGMENT_KINDS.has(o.object.kind) ? pathSegment(name)
+        : DNS_LABEL_KINDS.has(o.object.kind) ? Names.dnsLabel('metadata.name', name) : Names.dnsSubdomain('metadata.name', name);
+    const ns = o.object.metadata?.namespace;
+    if (typeof ns === 'string') problems.push(...Names.dnsLabel('metadata.namespace', ns));
+    return problems.map((p) => violation(o, p));
+  }),
+});
+
+/** PLT002: label keys and values on objects and pod templates. */
+export const labelGrammar = Rule.of({
+  id: 'PLT002',
+  name: 'label-grammar',
+  severity: Severity.ERROR,
+  rationale: 'Invalid label keys or values are rejected by the API server; selectors built from them never match.',
+  fix: 'Use keys `prefix/name` (name at most 63 characters) and values of at most 63 letters, digits, \'-\', \'_\' and \'.\'.',
+  check: ({ index }) => metadataMaps(index.objects, 'labels').flatMap(({ object, field, map }) => Object.entries(map).flatMap(([key, value]) => [
+    ...Names.qualifiedName(`${field}.${key}`, key),
+    ...(typeof value === 'string' ? Names.labelValue(`${field}.${key}`, value)
+      : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
+  ].map((p) => violation(object, p)))),
+});
+
+/** PLT003: annotation keys. */
+export const annotationGrammar = Rule.of({
+  id: 'PLT003',
+  name: 'annotation-key-grammar',
+  severity: Severity.ERROR,
+  rationale: 'Annotation keys follow the label key grammar; the API server rejects the object otherwise.',
+  fix: 'Use keys `prefix/name`: a DNS subdomain prefix and a name of at most 63 characters.',
+  check: ({ index }) => metadataMaps(index.objects, 'annotations').flatMap(({ object, field, map }) => Object.entries(map).flatMap(([key, value]) => [
+    ...Names.qualifiedName(`${field}.${key}`, key),
+    ...(typeof value === 'string' ? [] : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
+  ].map((p) => violation(object, p)))),
+});
+
+/** PLT004: one object per group, kind, namespace and name. */
+export const duplicateObjects = Rule.of({
+  id: 'PLT004',
+  name: 'duplicate-object',
+  severity: Severity.ERROR,
+  rationale: 'Two objects with the same group, kind, namespace and name overwrite each other; only the last applied survives.',
+  fix: 'Give each object its own name, or remove one of them.',
+  check: ({ index }) => {
+    const seen = new Map<string, PolicyObject>();
+    const result: Violation[] = [];
+    for (const o of index.objects) {
+      const group = String(o.object.apiVersion ?? '').includes('/') ? String(o.object.apiVersion).split('/')[0] : '';
+      const key = [group, o.object.kind, o.namespace, o.object.metadata?.name].join('|');
+      const first = seen.get(key);
+      if (first) {
+        result.push(violation(o, {
+          field: 'metadata.name',
+          value: o.object.metadata?.name,
+          message: `is also the name of ${o.object.kind} ${first.path} in namespace "${o.namespace}"`,
+          fix: 'rename one of the two objects',
+        }));
+      } else {
+        seen.set(key, o);
+      }
+    }
+    return result;
+  },
+});
+
+function pathSegment(name: string) {
+  return name === '' || name === '.' || name === '..' || /[/%]/.test(name)
+    ? [{ field: 'metadata.name', value: name, message: 'must be a path segment name (no \'/\' or \'%\', not "." or "..")', fix: 'rename it' }]
+    : [];
+}
+
+/** The label or annotation maps of every object and of its pod template. */
+function metadataMaps(objects: readonly PolicyObject[], key: 'labels' | 'annotations') {
+  const result: { object: PolicyObject; field: string; map: Record<string, unknown> }[] = [];
+  for (const o of objects) {
+    const templates: [string, any][] = [['metadata', o.object.metadata], ['spec.template.metadata', o.object.spec?.template?.metadata],
+      ['spec.jobTemplate.spec.template.metadata', o.object.spec?.jobTemplate?.spec?.template?.metadata]];
+    for (const [field, meta] of templates) {
+      const map = meta?.[key];
+      if (map && typeof map === 'object') result.push({ object: o, field: `${field}.${key}`, map });
+    }
+  }
+  return result;
+}

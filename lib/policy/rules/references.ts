@@ -1,0 +1,122 @@
+import { containersOf, declaredExternal, ExternalKind, PolicyObject } from '../object-index';
+import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
+
+/** ClusterRoles every cluster has (user-facing roles and the `system:` ones). */
+const DEFAULT_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
+
+interface Reference { readonly owner: PolicyObject; readonly annotations: Record<string, string>; readonly field: string; readonly name: string }
+
+const HOW_TO_DECLARE = (kind: ExternalKind) => `or, if it is made outside this repository, list it in the annotation k8s-constructs.io/external-${kind} or in the engine's external references`;
+
+/** PLT040: referenced Secrets exist. */
+export const secretReferences = Rule.of({
+  id: 'PLT040',
+  name: 'secret-reference-resolves',
+  severity: Severity.ERROR,
+  rationale: 'A pod that reads a missing Secret (env, envFrom, volume, image pull secret) never starts: CreateContainerConfigError or a stuck mount.',
+  fix: 'Render the Secret in the same namespace, mark the reference optional, or declare it external.',
+  check: (context) => unresolved(context, podReferences(context, 'secret'), 'Secret', 'secrets', context.external.secrets),
+});
+
+/** PLT041: referenced ConfigMaps exist. */
+export const configMapReferences = Rule.of({
+  id: 'PLT041',
+  name: 'configmap-reference-resolves',
+  severity: Severity.ERROR,
+  rationale: 'A pod that reads a missing ConfigMap (env, envFrom, volume, projected) never starts.',
+  fix: 'Render the ConfigMap in the same namespace, mark the reference optional, or declare it external.',
+  check: (context) => unresolved(context, podReferences(context, 'configMap'), 'ConfigMap', 'configmaps', context.external.configMaps),
+});
+
+/** PLT042: referenced ServiceAccounts exist. */
+export const serviceAccountReferences = Rule.of({
+  id: 'PLT042',
+  name: 'serviceaccount-reference-resolves',
+  severity: Severity.ERROR,
+  rationale: 'Pods naming a missing ServiceAccount are refused by the admission controller; a binding to one grants nothing.',
+  fix: 'Render the ServiceAccount in the same namespace, or declare it external.',
+  check: (context) => {
+    const refs: Reference[] = context.index.pods.flatMap((pod) => {
+      const name = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
+      const field = `${pod.field ? `${pod.field}.` : ''}spec.serviceAccountName`;
+      return typeof name === 'string' && name !== 'default' ? [{ owner: pod.owner, annotations: pod.annotations, field, name }] : [];
+    });
+    for (const binding of [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')]) {
+      (binding.object.subjects ?? []).forEach((s: any, i: number) => {
+        const ns = s?.namespace ?? binding.namespace;
+        if (s?.kind === 'ServiceAccount' && ns === binding.namespace && s.name !== 'default') {
+          refs.push({ owner: binding, annotations: {}, field: `subjects[${i}].name`, name: s.name });
+        }
+      });
+    }
+    return unresolved(context, refs, 'ServiceAccount', 'serviceaccounts', context.external.serviceAccounts);
+  },
+});
+
+/** PLT043: binding role references exist. */
+export const roleReferences = Rule.of({
+  id: 'PLT043',
+  name: 'role-reference-resolves',
+  severity: Severity.ERROR,
+  rationale: 'A RoleBinding to a missing Role grants nothing, silently; the workload fails later with 403s.',
+  fix: 'Render the Role or ClusterRole, use a Kubernetes default ClusterRole, or declare it external.',
+  check: (context) => [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')].flatMap((binding) => {
+    const ref = binding.object.roleRef ?? {};
+    const name = ref.name;
+    const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name)
+      : context.index.find('ClusterRole', '', name) ?? (DEFAULT_CLUSTER_ROLES.has(name) || String(name).startsWith('system:') || undefined);
+    const declared = [...(context.external.roles ?? []), ...declaredExternal({ owner: binding }, 'roles')];
+    return exists || declared.includes(name) ? [] : [violation(binding, {
+      field: 'roleRef.name',
+      value: name,
+      message: `is not a ${ref.kind}${ref.kind === 'Role' ? ` in namespace "${binding.namespace}"` : ''} rendered here nor a default ClusterRole`,
+      fix: `add the ${ref.kind}, ${HOW_TO_DECLARE('roles')}`,
+    })];
+  }),
+});
+
+/** Secret or ConfigMap names read by pods, skipping optional references. */
+function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Reference[] {
+  const refs: Reference[] = [];
+  for (const pod of index.pods) {
+    const spec = pod.spec;
+    const prefix = pod.field ? `${pod.field}.spec` : 'spec';
+    const add = (field: string, name: unknown, optional: unknown) => {
+      if (typeof name === 'string' && optional !== true) refs.push({ owner: pod.owner, annotations: pod.annotations, field, name });
+    };
+    for (const { container: c, field } of containersOf(spec, `${prefix}.`)) {
+      (c.env ?? []).forEach((e: any, i: number) => {
+        const ref = e?.valueFrom?.[kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef'];
+        if (ref) add(`${field}.env[${i}].valueFrom`, ref.name, ref.optional);
+      });
+      (c.envFrom ?? []).forEach((e: any, i: number) => {
+        const ref = e?.[kind === 'secret' ? 'secretRef' : 'configMapRef'];
+        if (ref) add(`${field}.envFrom[${i}]`, ref.name, ref.optional);
+      });
+    }
+    (spec.volumes ?? []).forEach((v: any, i: number) => {
+      if (kind === 'secret' && v?.secret) add(`${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
+      if (kind === 'configMap' && v?.configMap) add(`${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
+      (v?.projected?.sources ?? []).forEach((s: any, j: number) => {
+        if (s?.[kind]) add(`${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, s[kind].name, s[kind].optional);
+      });
+    });
+    if (kind === 'secret') {
+      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
+    }
+  }
+  return refs;
+}
+
+function unresolved(context: RuleContext, refs: Reference[], kind: string, externalKind: ExternalKind, external: ExternalReferences[keyof ExternalReferences]): Violation[] {
+  return refs.flatMap((ref) => {
+    if (context.index.find(kind, ref.owner.namespace, ref.name)) return [];
+    if ((external ?? []).includes(ref.name) || declaredExternal(ref, externalKind).includes(ref.name)) return [];
+    return [violation(ref.owner, {
+      field: ref.field,
+      value: ref.name,
+      message: `is not a ${kind} in namespace "${ref.owner.namespace}"`,
+      fix: `add the ${kind}, ${HOW_TO_DECLARE(externalKind)}`,
+    })];
+  });
+}

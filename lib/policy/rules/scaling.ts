@@ -1,0 +1,92 @@
+import { matchesSelector, PodRef, PolicyObject } from '../object-index';
+import { Rule, RuleContext, Severity, violation } from '../rule';
+
+/** PLT020: an autoscaler's target exists. */
+export const hpaTargetExists = Rule.of({
+  id: 'PLT020',
+  name: 'hpa-target-exists',
+  severity: Severity.ERROR,
+  rationale: 'An HorizontalPodAutoscaler whose target is missing scales nothing and reports errors forever.',
+  fix: 'Point scaleTargetRef at a Deployment or StatefulSet rendered in the same namespace.',
+  check: (context) => autoscalers(context).flatMap(({ hpa, ref, target }) => (target ? [] : [violation(hpa, {
+    field: 'spec.scaleTargetRef',
+    value: ref,
+    message: `is not an object in namespace "${hpa.namespace}"`,
+    fix: `use one of ${context.index.objects.filter((o) => o.namespace === hpa.namespace && o.object.spec?.template).map((o) => `${o.object.kind}/${o.object.metadata.name}`).join(', ') || 'no workload rendered'}`,
+  })])),
+});
+
+/** PLT021: an autoscaled workload leaves replicas to the autoscaler. */
+export const hpaTargetReplicas = Rule.of({
+  id: 'PLT021',
+  name: 'hpa-target-without-replicas',
+  severity: Severity.ERROR,
+  rationale: 'A target that sets spec.replicas is reset to that count on every apply, fighting the autoscaler.',
+  fix: 'Leave spec.replicas out of the target (Deployment.releaseReplicas()).',
+  check: (context) => autoscalers(context).flatMap(({ target }) => (target && target.object.spec?.replicas !== undefined ? [violation(target, {
+    field: 'spec.replicas',
+    value: target.object.spec.replicas,
+    message: 'is set, but a HorizontalPodAutoscaler owns the replica count',
+    fix: 'remove spec.replicas from the autoscaled workload',
+  })] : [])),
+});
+
+/** PLT022: utilization metrics have the requests they are relative to. */
+export const hpaRequests = Rule.of({
+  id: 'PLT022',
+  name: 'hpa-metrics-have-requests',
+  severity: Severity.ERROR,
+  rationale: 'Utilization is a percentage of the request: without requests the autoscaler cannot compute it and never scales.',
+  fix: 'Give every container of the target requests for the resource the metric uses.',
+  check: (context) => autoscalers(context).flatMap(({ hpa, target }) => {
+    const pod = target && context.index.pods.find((p) => p.owner === target);
+    if (!pod) return [];
+    const spec = hpa.object.spec ?? {};
+    const needs: { resource: string; container?: string; field: string }[] = [];
+    if (spec.targetCPUUtilizationPercentage !== undefined) needs.push({ resource: 'cpu', field: 'spec.targetCPUUtilizationPercentage' });
+    (spec.metrics ?? []).forEach((m: any, i: number) => {
+      const source = m?.type === 'Resource' ? m.resource : m?.type === 'ContainerResource' ? m.containerResource : undefined;
+      if (source?.target?.type === 'Utilization') needs.push({ resource: source.name, container: source.container, field: `spec.metrics[${i}]` });
+    });
+    return needs.flatMap((need) => containersWithout(pod, need.resource, need.container).map((name) => violation(hpa, {
+      field: need.field,
+      value: need.resource,
+      message: `is a utilization metric, but container ${name} of ${target!.path} has no ${need.resource} request`,
+      fix: `set resources.requests.${need.resource} on container ${name}, or use an AverageValue target`,
+    })));
+  }),
+});
+
+/** PLT023: a StatefulSet's serviceName is a headless Service selecting its pods. */
+export const statefulSetService = Rule.of({
+  id: 'PLT023',
+  name: 'statefulset-headless-service',
+  severity: Severity.ERROR,
+  rationale: 'StatefulSet pods get their stable DNS names (pod-0.service) only from a headless Service that selects them.',
+  fix: 'Render a Service with clusterIP: None whose selector matches the StatefulSet pods, and name it in spec.serviceName.',
+  check: ({ index }) => index.ofKind('StatefulSet').flatMap((set) => {
+    const name = set.object.spec?.serviceName;
+    const service = typeof name === 'string' ? index.find('Service', set.namespace, name) : undefined;
+    const labels = set.object.spec?.template?.metadata?.labels ?? {};
+    const problem = !service ? { message: `is not a Service in namespace "${set.namespace}"`, fix: 'add a headless Service with this name' }
+      : service.object.spec?.clusterIP !== 'None' ? { message: `names Service ${service.path}, which is not headless`, fix: 'set clusterIP: None on that Service (headless: true)' }
+        : !service.object.spec?.selector || !matchesSelector({ matchLabels: service.object.spec.selector }, labels)
+          ? { message: `names Service ${service.path}, whose selector does not match the StatefulSet pods`, fix: 'select the StatefulSet\'s pod labels in the Service' }
+          : undefined;
+    return problem ? [violation(set, { field: 'spec.serviceName', value: name, ...problem })] : [];
+  }),
+});
+
+function autoscalers({ index }: RuleContext) {
+  return index.ofKind('HorizontalPodAutoscaler').map((hpa) => {
+    const ref = hpa.object.spec?.scaleTargetRef ?? {};
+    const target: PolicyObject | undefined = index.find(ref.kind, hpa.namespace, ref.name);
+    return { hpa, ref, target };
+  });
+}
+
+function containersWithout(pod: PodRef, resource: string, only?: string): string[] {
+  return (pod.spec.containers ?? [])
+    .filter((c: any) => (only === undefined || c?.name === only) && c?.resources?.requests?.[resource] === undefined)
+    .map((c: any) => c?.name);
+}

@@ -1,0 +1,107 @@
+import { describeSelector, PodRef, PolicyObject } from '../object-index';
+import { Rule, RuleContext, Severity, violation } from '../rule';
+
+/** PLT010: a Service selector selects pods. */
+export const serviceSelector = Rule.of({
+  id: 'PLT010',
+  name: 'service-selector-matches-pods',
+  severity: Severity.ERROR,
+  rationale: 'A Service whose selector matches no pod has no endpoints: every request to it fails.',
+  fix: 'Select the stable labels of the workload (app.kubernetes.io/name and instance), in the same namespace.',
+  check: ({ index }) => index.ofKind('Service').flatMap((s) => {
+    const selector = s.object.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0 || s.object.spec?.type === 'ExternalName') return [];
+    return index.podsSelectedBy(s.namespace, { matchLabels: selector }).length ? [] : [violation(s, {
+      field: 'spec.selector',
+      value: selector,
+      message: `matches no pod template in namespace "${s.namespace}"`,
+      fix: `use the selector of the workload it fronts (${describeSelector({ matchLabels: selector })} selects nothing)`,
+    })];
+  }),
+});
+
+/** PLT011: every Service target port exists on the selected pods. */
+export const serviceTargetPorts = Rule.of({
+  id: 'PLT011',
+  name: 'service-target-port-exists',
+  severity: Severity.ERROR,
+  rationale: 'Traffic to a target port no container declares is refused, and a named port that a pod lacks leaves it out of the endpoints.',
+  fix: 'Point targetPort at a declared container port, by number or name.',
+  check: ({ index }) => index.ofKind('Service').flatMap((s) => {
+    const selector = s.object.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0) return [];
+    const pods = index.podsSelectedBy(s.namespace, { matchLabels: selector });
+    return (s.object.spec?.ports ?? []).flatMap((p: any, i: number) => {
+      const target = p?.targetPort ?? p?.port;
+      const lacking = pods.filter((pod) => !podDeclaresPort(pod, target));
+      return lacking.length ? [violation(s, {
+        field: `spec.ports[${i}].targetPort`,
+        value: target,
+        message: `is not a container port of ${lacking.map((pod) => pod.owner.path).join(', ')}`,
+        fix: `use one of ${portsOf(lacking[0]).join(', ') || 'no ports declared: declare the port on the container'}`,
+      })] : [];
+    });
+  }),
+});
+
+/** PLT012: Ingress backends are Services of the namespace. */
+export const ingressBackendService = Rule.of({
+  id: 'PLT012',
+  name: 'ingress-backend-service-exists',
+  severity: Severity.ERROR,
+  rationale: 'An Ingress path to a missing Service answers 503 for that path.',
+  fix: 'Point the backend at a Service rendered in the same namespace, or add that Service.',
+  check: (context) => ingressBackends(context).flatMap(({ ingress, field, backend, service }) => (service ? [] : [violation(ingress, {
+    field: `${field}.service.name`,
+    value: backend.service?.name,
+    message: `is not a Service in namespace "${ingress.namespace}"`,
+    fix: `use one of ${context.index.ofKind('Service', ingress.namespace).map((s) => s.object.metadata.name).join(', ') || 'no Service rendered: add it'}`,
+  })])),
+});
+
+/** PLT013: Ingress backend ports exist on the Service. */
+export const ingressBackendPort = Rule.of({
+  id: 'PLT013',
+  name: 'ingress-backend-port-exists',
+  severity: Severity.ERROR,
+  rationale: 'An Ingress backend port that the Service does not have sends the path\'s traffic nowhere.',
+  fix: 'Use a port number or port name the Service declares.',
+  check: (context) => ingressBackends(context).flatMap(({ ingress, field, backend, service }) => {
+    if (!service) return [];
+    const port = backend.service?.port ?? {};
+    const ports: any[] = service.object.spec?.ports ?? [];
+    const ok = port.number !== undefined ? ports.some((p) => p.port === port.number) : ports.some((p) => p.name === port.name);
+    return ok ? [] : [violation(ingress, {
+      field: `${field}.service.port`,
+      value: port.number ?? port.name,
+      message: `is not a port of Service ${service.object.metadata.name}`,
+      fix: `use one of ${ports.map((p) => p.name ?? p.port).join(', ')}`,
+    })];
+  }),
+});
+
+function ingressBackends({ index }: RuleContext) {
+  const result: { ingress: PolicyObject; field: string; backend: any; service?: PolicyObject }[] = [];
+  for (const ingress of index.ofKind('Ingress')) {
+    const spec = ingress.object.spec ?? {};
+    const backends: [string, any][] = [];
+    if (spec.defaultBackend) backends.push(['spec.defaultBackend', spec.defaultBackend]);
+    (spec.rules ?? []).forEach((r: any, i: number) => (r?.http?.paths ?? []).forEach((p: any, j: number) => {
+      backends.push([`spec.rules[${i}].http.paths[${j}].backend`, p?.backend]);
+    }));
+    for (const [field, backend] of backends) {
+      if (!backend?.service) continue; // resource backends point at other kinds
+      result.push({ ingress, field, backend, service: index.find('Service', ingress.namespace, backend.service.name) });
+    }
+  }
+  return result;
+}
+
+/** Whether a main container of the pod declares a port, by number or name. */
+export function podDeclaresPort(pod: PodRef, port: number | string): boolean {
+  return (pod.spec.containers ?? []).some((c: any) => (c?.ports ?? []).some((p: any) => (typeof port === 'number' ? p?.containerPort === port : p?.name === port)));
+}
+
+function portsOf(pod: PodRef): string[] {
+  return (pod.spec.containers ?? []).flatMap((c: any) => (c?.ports ?? []).map((p: any) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))));
+}

@@ -1,0 +1,72 @@
+import { Image } from '../../image';
+import { containersOf, LONG_RUNNING_KINDS, PodRef } from '../object-index';
+import { podSecurityProblems } from '../pod-security';
+import { Rule, Severity, violation } from '../rule';
+
+/** PLT050: pods meet the Pod Security Standards level their namespace enforces. */
+export const podSecurity = Rule.of({
+  id: 'PLT050',
+  name: 'pod-security-standards',
+  severity: Severity.ERROR,
+  rationale: 'The namespace\'s Pod Security admission refuses pods above its level; the Deployment then shows no pods and no error.',
+  fix: 'Keep the platform\'s restricted security context; ask for a baseline namespace only for what restricted cannot run.',
+  check: ({ index, podSecurity: level }) => index.pods.flatMap((pod) => podSecurityProblems(pod.spec, index.enforcedLevel(pod.owner.namespace) ?? level, {
+    field: specField(pod),
+    annotations: pod.annotations,
+  }).map(({ control: _control, ...p }) => violation(pod.owner, p))),
+});
+
+/** PLT060: images follow the environment's image policy. */
+export const imagePolicy = Rule.of({
+  id: 'PLT060',
+  name: 'image-policy',
+  severity: Severity.ERROR,
+  rationale: 'Untagged or :latest images change under a running workload; immutable environments need references that never move.',
+  fix: 'Pin a commit-sha tag or a @sha256: digest.',
+  check: ({ index, imagePolicy: policy }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
+    .flatMap(({ container, field }) => Image.of(String(container.image ?? '')).problems(`${field}.image`, policy).map((p) => violation(pod.owner, p)))),
+});
+
+/** PLT070: long-running containers that serve traffic have a readiness probe. */
+export const readinessProbe = Rule.of({
+  id: 'PLT070',
+  name: 'readiness-probe',
+  severity: Severity.ERROR,
+  rationale: 'Without a readiness probe a container gets traffic as soon as it starts, and a rollout proceeds over pods that do not serve.',
+  fix: 'Add a readiness probe (HTTP, TCP or gRPC) to every container of a Deployment, StatefulSet or DaemonSet that declares ports.',
+  check: ({ index }) => index.pods.filter((p) => LONG_RUNNING_KINDS.includes(p.owner.object.kind)).flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
+    .filter(({ container, init }) => !init && (container.ports ?? []).length > 0 && !container.readinessProbe)
+    .map(({ container, field }) => violation(pod.owner, {
+      field: `${field}.readinessProbe`,
+      value: undefined,
+      message: `is missing on container ${container.name}, which serves ports ${(container.ports ?? []).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
+      fix: 'add readiness: Probe.fromHttpGet(...) or Probe.fromTcpSocket(...)',
+    }))),
+});
+
+/** PLT071: containers request CPU and memory and limit memory. */
+export const resourceRequests = Rule.of({
+  id: 'PLT071',
+  name: 'resource-requests',
+  severity: Severity.ERROR,
+  rationale: 'Without requests the scheduler overcommits nodes and autoscalers cannot work; without a memory limit one leak takes the node down.',
+  fix: 'Set requests.cpu, requests.memory and limits.memory (Resources.preset(...) does).',
+  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
+    const r = container.resources ?? {};
+    const missing = [
+      ...(r.requests?.cpu === undefined ? ['requests.cpu'] : []),
+      ...(r.requests?.memory === undefined ? ['requests.memory'] : []),
+      ...(r.limits?.memory === undefined ? ['limits.memory'] : []),
+    ];
+    return missing.length ? [violation(pod.owner, {
+      field: `${field}.resources`,
+      value: container.resources,
+      message: `of container ${container.name} lack ${missing.join(', ')}`,
+      fix: 'set them, e.g. resources: Resources.preset(ResourceSize.SMALL)',
+    })] : [];
+  })),
+});
+
+function specField(pod: PodRef): string {
+  return pod.field ? `${pod.field}.spec` : 'spec';
+}
