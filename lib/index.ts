@@ -39,3 +39,7 @@ export * from './rollout';
 export * from './disruption-budget';
 export * from './pod-patterns';
 export * from './policy';
+export * from './argocd-project';
+export * from './argocd-application';
+export * from './argocd-delivery';
+export * from './cluster-baseline';
