@@ -43,3 +43,4 @@ export * from './argocd-project';
 export * from './argocd-application';
 export * from './argocd-delivery';
 export * from './cluster-baseline';
+export * from './kustomization';

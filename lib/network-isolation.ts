@@ -20,6 +20,13 @@ export interface IngressControllerLocation {
 /** Props of {@link NetworkIsolation}. */
 export interface NetworkIsolationProps {
   /**
+   * Create the namespace's baseline: `default-deny` and `allow-dns`. Exactly one NetworkIsolation
+   * per namespace has it (the platform's {@link ClusterBaseline}); app charts set `false` and
+   * only add their allowances.
+   * @default true
+   */
+  readonly baseline?: boolean;
+  /**
    * The ingress controller that {@link NetworkIsolation.allowFromIngressController} admits.
    * @default - ingress-nginx in namespace ingress-nginx
    */
@@ -30,10 +37,10 @@ export interface NetworkIsolationProps {
 export type PortSpec = number | string | NetworkPort;
 
 /**
- * Zero-trust networking for a namespace: denies all ingress and egress (`default-deny`), allows
- * DNS to kube-dns (`allow-dns`, UDP and TCP 53), and then each connection the app needs, by
- * workload and port: from the ingress controller, between components (frontend → api →
- * database), and to named external networks.
+ * Zero-trust networking for a namespace: a baseline that denies all ingress and egress
+ * (`default-deny`) and allows DNS to kube-dns (`allow-dns`, UDP and TCP 53), and then each
+ * connection an app needs, by workload and port: from the ingress controller, between components
+ * (frontend → api → database), and to named external networks.
  */
 export class NetworkIsolation extends Construct {
   private readonly controller: Required<IngressControllerLocation>;
@@ -45,14 +52,16 @@ export class NetworkIsolation extends Construct {
       namespace: props.ingressController?.namespace ?? 'ingress-nginx',
       podLabels: props.ingressController?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
     };
-    new NetworkPolicy(this, 'default-deny', { name: 'default-deny', policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS] });
-    new NetworkPolicy(this, 'allow-dns', {
-      name: 'allow-dns',
-      egress: [{
-        peers: [NetworkPeer.namespace('kube-system', { 'k8s-app': 'kube-dns' })],
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-      }],
-    });
+    if (props.baseline ?? true) {
+      new NetworkPolicy(this, 'default-deny', { name: 'default-deny', policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS] });
+      new NetworkPolicy(this, 'allow-dns', {
+        name: 'allow-dns',
+        egress: [{
+          peers: [NetworkPeer.namespace('kube-system', { 'k8s-app': 'kube-dns' })],
+          ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        }],
+      });
+    }
     addProblems(this, () => this.checks.flatMap((c) => c()));
   }
 

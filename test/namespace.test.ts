@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { AppChart, Cpu, Deployment, Environment, LimitRange, Memory, Namespace, Platform, PodSecurityLevel, QuotaCheck, ResourceQuota, Resources, SynthError } from '../lib';
+import { AppChart, AuditPolicy, AuditPolicyCheck, AuditPresets, ClusterBaseline, NetworkIsolation, NetworkPolicyCheck, Cpu, Deployment, Environment, LimitRange, Memory, Namespace, Platform, PodSecurityLevel, QuotaCheck, ResourceQuota, Resources, SynthError } from '../lib';
 import { ENV, expectSnapshot, find, problemsOf, render } from './support/harness';
 
 const container = (name: string, resources?: Resources) => ({ name, image: 'nginx:1.25.3', resources });
@@ -132,6 +132,42 @@ describe('QuotaCheck', () => {
     expect(problems).toEqual([
       expect.stringContaining('spec.hard.pods: is smaller than what the namespace\'s workloads need: 13; biggest: shop/Deployment api 10 (8+2 surge pods), shop/Deployment web 3 (2+1 surge pods) (got 12)'),
       expect.stringContaining('spec.hard.requests.storage: is smaller than what the namespace\'s workloads need: 20Gi; biggest: shop/PersistentVolumeClaim data 20Gi (got "15Gi")'),
+    ]);
+  });
+});
+
+describe('ClusterBaseline', () => {
+  test('every environment gets its namespace, limits, quota, team roles and network baseline; apps add allowances; all checks pass', () => {
+    const platform = new Platform({
+      environments: [ENV.dev, ENV.stage, ENV.prod],
+      stacks: [
+        { name: 'cluster', define: (chart) => new ClusterBaseline(chart, 'baseline') },
+        { name: 'kube-apiserver', define: (chart) => new AuditPolicy(chart, 'audit', AuditPresets.gke()) },
+        {
+          name: 'shop',
+          define: (chart) => {
+            const web = new Deployment(chart, 'web', { containers: [{ ...container('web'), image: 'nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31', ports: [{ number: 8080 }] }] });
+            new NetworkIsolation(chart, 'network', { baseline: false }).allowFromIngressController(web, [8080]);
+          },
+        },
+      ],
+      checks: [new QuotaCheck(), new NetworkPolicyCheck(), new AuditPolicyCheck()],
+    });
+    const { files, warnings } = platform.render();
+    expect(warnings).toEqual([]);
+    expect([...files.keys()].filter((f) => f.startsWith('prod/') && !f.startsWith('prod/shop/Deployment') && !f.startsWith('prod/shop/PodDisruptionBudget'))).toEqual([
+      'prod/cluster/LimitRange.limits.k8s.yaml',
+      'prod/cluster/Namespace.prod.k8s.yaml',
+      'prod/cluster/NetworkPolicy.allow-dns.k8s.yaml',
+      'prod/cluster/NetworkPolicy.default-deny.k8s.yaml',
+      'prod/cluster/ResourceQuota.quota.k8s.yaml',
+      'prod/cluster/Role.team-deployer.k8s.yaml',
+      'prod/cluster/Role.team-viewer.k8s.yaml',
+      'prod/cluster/RoleBinding.team-admin.k8s.yaml',
+      'prod/cluster/RoleBinding.team-deployer.k8s.yaml',
+      'prod/cluster/RoleBinding.team-viewer.k8s.yaml',
+      'prod/kube-apiserver/Policy.audit-policy.k8s.yaml',
+      'prod/shop/NetworkPolicy.web-from-ingress-controller.k8s.yaml',
     ]);
   });
 });

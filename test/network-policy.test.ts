@@ -46,6 +46,17 @@ describe('NetworkIsolation', () => {
     expect(find(objects, 'NetworkPolicy', 'api-to-payments').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
     expect(checkedProblems(threeTier)).toEqual([]);
   });
+
+  test('an app chart adds allowances without a second baseline', () => {
+    const objects = render((chart) => {
+      const web = new Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx:1.25.3', ports: [{ number: 8080 }] }] });
+      new NetworkIsolation(chart, 'network', { baseline: false, ingressController: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } } })
+        .allowFromIngressController(web, [8080]);
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec.ingress[0].from[0].namespaceSelector.matchLabels])).toEqual([
+      ['web-from-ingress-controller', { 'kubernetes.io/metadata.name': 'traefik' }],
+    ]);
+  });
 });
 
 describe('NetworkPolicy refusals', () => {
