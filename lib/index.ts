@@ -43,4 +43,3 @@ export * from './argocd-project';
 export * from './argocd-application';
 export * from './argocd-delivery';
 export * from './cluster-baseline';
-export * from './kustomization';
