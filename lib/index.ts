@@ -29,7 +29,6 @@ export * from './namespace';
 export * from './ingress';
 export * from './network-policy';
 export * from './network-isolation';
-export * from './network-policy-check';
 export * from './probe-presets';
 export * from './config-hash';
 export * from './secret';

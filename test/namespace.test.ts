@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { AppChart, AuditPolicy, AuditPolicyCheck, AuditPresets, ClusterBaseline, NetworkIsolation, NetworkPolicyCheck, Cpu, Deployment, Environment, LimitRange, Memory, Namespace, Platform, PodSecurityLevel, QuotaCheck, ResourceQuota, Resources, SynthError } from '../lib';
+import { AppChart, Probe, AuditPolicy, AuditPolicyCheck, AuditPresets, ClusterBaseline, NetworkIsolation, PolicyEngine, Cpu, Deployment, Environment, LimitRange, Memory, Namespace, Platform, PodSecurityLevel, QuotaCheck, ResourceQuota, Resources, SynthError } from '../lib';
 import { ENV, expectSnapshot, find, problemsOf, render } from './support/harness';
 
 const container = (name: string, resources?: Resources) => ({ name, image: 'nginx:1.25.3', resources });
@@ -146,12 +146,12 @@ describe('ClusterBaseline', () => {
         {
           name: 'shop',
           define: (chart) => {
-            const web = new Deployment(chart, 'web', { containers: [{ ...container('web'), image: 'nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31', ports: [{ number: 8080 }] }] });
+            const web = new Deployment(chart, 'web', { containers: [{ ...container('web'), image: 'nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31', ports: [{ number: 8080 }], readiness: Probe.fromTcpSocket(8080) }] });
             new NetworkIsolation(chart, 'network', { baseline: false }).allowFromIngressController(web, [8080]);
           },
         },
       ],
-      checks: [new QuotaCheck(), new NetworkPolicyCheck(), new AuditPolicyCheck()],
+      checks: [new QuotaCheck(), new PolicyEngine(), new AuditPolicyCheck()],
     });
     const { files, warnings } = platform.render();
     expect(warnings).toEqual([]);

@@ -1,9 +1,11 @@
-import { AppChart, Deployment, NetworkIsolation, NetworkPeer, NetworkPolicy, NetworkPolicyCheck, Platform, SynthError } from '../lib';
+import { AppChart, Deployment, Probe, NetworkIsolation, NetworkPeer, NetworkPolicy, Platform, PolicyEngine, SynthError } from '../lib';
 import { ENV, expectSnapshot, find, problemsOf, render } from './support/harness';
 
 /** frontend → api → database, the frontend reached through the ingress controller, the api calling a payment provider. */
 function threeTier(chart: AppChart): void {
-  const deployment = (name: string, port: number) => new Deployment(chart, name, { containers: [{ name, image: 'nginx:1.25.3', ports: [{ number: port, name: 'serve' }] }] });
+  const deployment = (name: string, port: number) => new Deployment(chart, name, {
+    containers: [{ name, image: 'nginx:1.25.3', ports: [{ number: port, name: 'serve' }], readiness: Probe.fromTcpSocket('serve') }],
+  });
   const frontend = deployment('frontend', 8080);
   const api = deployment('api', 9000);
   const database = deployment('database', 5432);
@@ -16,7 +18,7 @@ function threeTier(chart: AppChart): void {
 
 function checkedProblems(define: (chart: AppChart) => void): string[] {
   try {
-    new Platform({ environments: [ENV.dev], stacks: [{ name: 'test', define }], checks: [new NetworkPolicyCheck()] }).render();
+    new Platform({ environments: [ENV.dev], stacks: [{ name: 'test', define }], checks: [new PolicyEngine()] }).render();
   } catch (e) {
     if (e instanceof SynthError) return e.problems;
     throw e;
@@ -60,15 +62,15 @@ describe('NetworkIsolation', () => {
 });
 
 describe('NetworkPolicy refusals', () => {
-  test('a policy whose selector matches no pod is refused', () => {
+  test('a policy whose selector matches no pod is refused (the policy engine\'s PLT031)', () => {
     const problems = checkedProblems((chart) => {
       new Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx:1.25.3' }] });
       new NetworkPolicy(chart, 'typo', { selector: { 'app.kubernetes.io/name': 'wbe' }, ingress: [{ peers: [NetworkPeer.pods({ 'app.kubernetes.io/name': 'web' })] }] });
       new NetworkPolicy(chart, 'peer-typo', { ingress: [{ peers: [NetworkPeer.pods({ tier: 'frontend' })] }] });
     });
     expect(problems).toEqual([
-      '[dev/test/typo/Resource] NETPOL spec.podSelector: matches no pod in namespace dev (got {"app.kubernetes.io/name":"wbe"}). Fix: select a workload of the stack (pass the Workload rather than labels), or remove the policy',
-      '[dev/test/peer-typo/Resource] NETPOL spec.ingress[0].from[0].podSelector: matches no pod in namespace dev (got {"tier":"frontend"}). Fix: select a workload of the stack (pass the Workload rather than labels), or remove the policy',
+      expect.stringContaining('[dev/test/typo/Resource] PLT031 spec.podSelector: (app.kubernetes.io/name=wbe) matches no pod template in namespace "dev"'),
+      expect.stringContaining('[dev/test/peer-typo/Resource] PLT031 spec.ingress[0].from[0].podSelector: (tier=frontend) matches no pod template in namespace "dev"'),
     ]);
   });
 
