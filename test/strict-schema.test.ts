@@ -254,7 +254,26 @@ describe('second opinion: cdk8s-plus-27 k8s round trip', () => {
   });
 
   test('kinds without a generated class are reported', () => {
-    expect(roundTripProblems({ ...service, kind: 'Servce' })).toEqual(['Servce/web: v1 Servce has no cdk8s-plus-27 k8s class']);
+    expect(roundTripProblems({ ...service, kind: 'Servce' })).toEqual(['Servce/web: v1 Servce has no cdk8s-plus-27 k8s class nor an imports/ class']);
+  });
+
+  test('CRD kinds are read back through their imports/ class', () => {
+    const application = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'journal-dev', namespace: 'argocd' },
+      spec: {
+        project: 'dev',
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'dev' },
+        source: { repoURL: 'https://example.com/repo.git', path: 'dist/dev/journal', targetRevision: 'main' },
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+      },
+    };
+    expect(roundTripProblems(application)).toEqual([]);
+    const typo = { ...application, spec: { ...application.spec, syncPolicy: { automated: { prune: true, selfHealing: true } } } };
+    expect(roundTripProblems(typo)).toEqual([
+      expect.stringMatching(/^Application\/journal-dev spec\.syncPolicy\.automated\.selfHealing: dropped .*\(imports\/argocd-argoproj\.io\.ts Application\)$/),
+    ]);
   });
 });
 

@@ -1,39 +1,58 @@
 /**
- * A second, independent strict check: reads an object back through the cdk8s-plus-27 `k8s.Kube*`
- * serializer of its kind (generated from the Kubernetes 1.27 schema by `cdk8s import`).
+ * A second, independent strict check: reads an object back through the serializer `cdk8s
+ * import` generated for its kind: cdk8s-plus-27's `k8s.Kube*` (the Kubernetes 1.27 schema) or,
+ * for CRDs, the project's own `imports/` (the CRD's published schema).
  *
  * The serializer copies every field its schema knows and silently drops the rest, so any
- * difference between an object and its round trip is a field Kubernetes 1.27 does not know (or
- * a value of the wrong shape). It shares no code or data with `strict-schema.ts`.
+ * difference between an object and its round trip is a field the schema does not know (or a
+ * value of the wrong shape). It shares no code or data with `strict-schema.ts`.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { k8s } from 'cdk8s-plus-27';
 
-/** `apiVersion kind` → name of the generated class, e.g. `apps/v1 Deployment` → `KubeDeployment`. */
-const CLASSES = new Map<string, string>(
-  Object.entries(k8s)
-    .filter(([, value]) => typeof value === 'function' && (value as any).GVK)
-    .map(([name, value]) => [`${(value as any).GVK.apiVersion} ${(value as any).GVK.kind}`, name]),
-);
+interface Serializer {
+  /** Where it comes from, for messages: `k8s.KubeDeployment`, `imports/argocd-argoproj.io.ts Application`. */
+  readonly source: string;
+  readonly toJson: (props: unknown) => unknown;
+}
+
+const IMPORTS = path.join(__dirname, '..', '..', 'imports');
+
+/** `apiVersion kind` → the generated serializer of its props. */
+const SERIALIZERS = new Map<string, Serializer>();
+for (const [label, module] of [
+  ['k8s.', k8s] as const,
+  ...(fs.existsSync(IMPORTS) ? fs.readdirSync(IMPORTS).filter((f) => f.endsWith('.ts')).sort() : [])
+    .map((f) => [`imports/${f} `, require(path.join(IMPORTS, f))] as const),
+]) {
+  for (const [name, value] of Object.entries(module as Record<string, any>)) {
+    const gvk = typeof value === 'function' ? value.GVK : undefined;
+    const toJson = (module as Record<string, any>)[`toJson_${name}Props`];
+    if (gvk && typeof toJson === 'function' && !SERIALIZERS.has(`${gvk.apiVersion} ${gvk.kind}`)) {
+      SERIALIZERS.set(`${gvk.apiVersion} ${gvk.kind}`, { source: `${label}${name}`, toJson });
+    }
+  }
+}
 
 /**
- * The fields the cdk8s-plus-27 serializer of the object's kind drops or changes, each as
+ * The fields the generated serializer of the object's kind drops or changes, each as
  * `Kind/name path: message`. Kinds without a generated class yield one problem.
  */
 export function roundTripProblems(obj: any): string[] {
   const where = `${obj?.kind}/${obj?.metadata?.name}`;
-  const className = CLASSES.get(`${obj?.apiVersion} ${obj?.kind}`);
-  const toJson = className && (k8s as any)[`toJson_${className}Props`];
-  if (typeof toJson !== 'function') {
-    return [`${where}: ${obj?.apiVersion} ${obj?.kind} has no cdk8s-plus-27 k8s class`];
+  const serializer = SERIALIZERS.get(`${obj?.apiVersion} ${obj?.kind}`);
+  if (!serializer) {
+    return [`${where}: ${obj?.apiVersion} ${obj?.kind} has no cdk8s-plus-27 k8s class nor an imports/ class`];
   }
   const { apiVersion, kind, ...props } = obj;
   let output: unknown;
   try {
-    output = { apiVersion, kind, ...JSON.parse(JSON.stringify(toJson(asProps(props)))) };
+    output = { apiVersion, kind, ...JSON.parse(JSON.stringify(serializer.toJson(asProps(props)))) };
   } catch (e) {
-    return [`${where}: k8s.${className} cannot read it (${(e as Error).message})`];
+    return [`${where}: ${serializer.source} cannot read it (${(e as Error).message})`];
   }
-  return differences(JSON.parse(JSON.stringify(obj)), output, '').map((d) => `${where} ${d} (k8s.${className})`);
+  return differences(JSON.parse(JSON.stringify(obj)), output, '').map((d) => `${where} ${d} (${serializer.source})`);
 }
 
 /**
