@@ -1,8 +1,15 @@
-import { Platform, PlatformProps, PolicyEngine } from '../lib';
+import { Kustomization, Platform, PlatformProps, PolicyEngine } from '../lib';
 import { environments } from './environments';
 import { stacks } from './stacks';
 
 /** The shipped platform: every environment × every stack. Tests pass overrides (an extra environment). */
 export function createPlatform(overrides: Partial<PlatformProps> = {}): Platform {
-  return new Platform({ environments, stacks, checks: [new PolicyEngine()], ...overrides });
+  return new Platform({
+    environments,
+    stacks,
+    checks: [new PolicyEngine()],
+    // `kubectl apply -k dist/<env>` deploys the apps; the Argo CD bootstrap is applied on its own.
+    outputs: [new Kustomization({ notInEnvironment: ['argocd'] })],
+    ...overrides,
+  });
 }

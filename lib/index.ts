@@ -42,3 +42,5 @@ export * from './argocd-project';
 export * from './argocd-application';
 export * from './argocd-delivery';
 export * from './cluster-baseline';
+export * from './kustomization';
+export * from './yaml-writer';

@@ -52,6 +52,12 @@ export interface ManifestCheck {
   check(manifests: readonly Manifest[], environment: Environment): Finding[];
 }
 
+/** Extra files written next to the manifests (kustomizations, indexes); runs after all checks passed. */
+export interface OutputGenerator {
+  /** Files by path relative to the output directory, for one environment's manifests. */
+  files(manifests: readonly Manifest[], environment: Environment): Map<string, string>;
+}
+
 /** Props of a {@link Platform}. */
 export interface PlatformProps {
   /** The environments, in output order. */
@@ -68,6 +74,11 @@ export interface PlatformProps {
    * @default - none
    */
   readonly checks?: ManifestCheck[];
+  /**
+   * Generators of extra files per environment (e.g. `kustomization.yaml`).
+   * @default - none
+   */
+  readonly outputs?: OutputGenerator[];
 }
 
 /** The result of rendering: file contents by relative path, and warnings. */
@@ -172,6 +183,12 @@ export class Platform {
     }
     if (problems.length) {
       throw new SynthError(problems);
+    }
+    for (const { environment } of apps) {
+      const envManifests = manifests.filter((m) => m.environment === environment.name);
+      for (const output of this.props.outputs ?? []) {
+        output.files(envManifests, environment).forEach((content, file) => files.set(file, content));
+      }
     }
     return { files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, warnings };
   }
