@@ -88,6 +88,17 @@ describe('AuditPolicy', () => {
     const rules = find(objects, 'Policy', 'audit-policy').rules;
     expect(rules[0]).toEqual({ level: 'RequestResponse', verbs: ['update', 'patch'], namespaces: ['prod'], resources: [{ group: '', resources: ['configmaps'], resourceNames: ['feature-flags'] }] });
   });
+
+  test('extending the GKE preset: a rule added before the catch-all that an earlier rule covers is refused with where to put it', () => {
+    const sensitiveConfigMap: AuditRule = {
+      level: AuditLevel.REQUEST, verbs: ['update', 'patch'], namespaces: ['prod'], resources: [{ resources: ['configmaps'], resourceNames: ['feature-flags'] }], allowSensitiveBodies: true,
+    };
+    const refused = problemsOf((chart) => new AuditPolicy(chart, 'audit', AuditPresets.gke()).addRule(sensitiveConfigMap), { app: 'cluster' });
+    expect(refused).toEqual([expect.stringContaining('rules[16]: can never match: every request it matches is taken first by rules[13] (first match wins)')]);
+    expect(refused[0]).toContain('Fix: remove it, or move it before rules[13] if it should win');
+    const objects = render((chart) => new AuditPolicy(chart, 'audit', AuditPresets.gke()).insertRule(13, sensitiveConfigMap), { app: 'cluster' });
+    expect(find(objects, 'Policy', 'audit-policy').rules[13].resources).toEqual([{ group: '', resources: ['configmaps'], resourceNames: ['feature-flags'] }]);
+  });
 });
 
 describe('AuditPolicy refusals', () => {
