@@ -1,12 +1,16 @@
 import { k8s } from 'cdk8s-plus-27';
 import { EnvValue } from './env-value';
-import { Environment } from './environment';
+import { Environment, PodSecurityLevel } from './environment';
 import { Image } from './image';
 import { Names } from './names';
 import { Probe } from './probe';
 import { Problem } from './problem';
 import { Resources, ResourceSize } from './resources';
 import { Volume, VolumeMount } from './volume';
+
+/** Capabilities Pod Security Standards baseline lets a container add (restricted: NET_BIND_SERVICE only). */
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 
 /** A port a container listens on. */
 export interface ContainerPort {
@@ -26,7 +30,7 @@ export interface ContainerPort {
 
 /**
  * Explicit, named exceptions to the restricted security context. Each one used is listed in the
- * pod's `platform.security/exceptions` annotation, so a reviewer sees it in the YAML.
+ * pod's `Annotations.SECURITY_EXCEPTIONS` annotation, so a reviewer sees it in the YAML.
  */
 export interface SecurityExceptions {
   /**
@@ -230,12 +234,19 @@ export class Container {
       mountPaths.set(m.path, i);
     });
     for (const cap of this.securityExceptions.addCapabilities ?? []) {
-      if (cap !== 'NET_BIND_SERVICE' && environment.podSecurity === 'restricted') {
+      if (environment.podSecurity === PodSecurityLevel.RESTRICTED && cap !== 'NET_BIND_SERVICE') {
         problems.push({
           field: `${field}.securityExceptions.addCapabilities`,
           value: cap,
           message: 'is not allowed by Pod Security Standards restricted (only NET_BIND_SERVICE is)',
           fix: 'drop the capability, or run the workload in an environment whose podSecurity is baseline',
+        });
+      } else if (environment.podSecurity === PodSecurityLevel.BASELINE && !BASELINE_CAPABILITIES.has(cap)) {
+        problems.push({
+          field: `${field}.securityExceptions.addCapabilities`,
+          value: cap,
+          message: 'is not allowed by Pod Security Standards baseline',
+          fix: `drop the capability; baseline allows ${[...BASELINE_CAPABILITIES].join(', ')}`,
         });
       }
     }

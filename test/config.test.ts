@@ -1,7 +1,9 @@
 import { stringify } from 'yaml';
 import {
   Annotations, AppChart, ConfigMap, Deployment, EnvValue, ExistingSecret, ExternalSecret, Secret, SecretValue, Service, ServiceType, Sidecar, Volume,
+  PodSecurityLevel,
 } from '../lib';
+import { podSecurityProblems } from '../lib/policy/pod-security';
 import { EnvName, expectSnapshot, find, problemsOf, render } from './support/harness';
 
 const ENVS: EnvName[] = ['dev', 'stage', 'prod'];
@@ -180,6 +182,15 @@ describe('journal frontend (notes 002)', () => {
         }],
       });
     })).not.toThrow();
+  });
+});
+
+describe('the notes examples in every environment', () => {
+  const examples = { todoapi, basicAuth, journalFrontend: journalFrontend() };
+  test.each(Object.keys(examples).flatMap((name) => ENVS.map((env) => [name, env] as const)))('%s pods pass Pod Security Standards restricted in %s', (name, environment) => {
+    for (const o of render(examples[name as keyof typeof examples], { environment }).filter((x) => x.kind === 'Deployment')) {
+      expect(podSecurityProblems(o.spec.template.spec, PodSecurityLevel.RESTRICTED, { annotations: o.spec.template.metadata.annotations })).toEqual([]);
+    }
   });
 });
 
