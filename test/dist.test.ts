@@ -15,7 +15,7 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** Every YAML document under dist/, with the file it came from. */
+/** Every Kubernetes object under dist/ (the `*.k8s.yaml` files; `kustomization.yaml` is not one), with its file. */
 function committedDocuments(): { file: string; object: any }[] {
   return filesUnder(DIST)
     .filter((f) => f.endsWith('.k8s.yaml'))
