@@ -115,10 +115,13 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
     : c instanceof ClusterRole && c.name === role.name));
   const isDefault = role.name.startsWith('system:') || (role.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES.includes(role.name));
   if (!inStack && !isDefault) {
+    // ClusterRoles of the stack carry the environment in their name: point at the one meant.
+    const prefixed = role.kind === 'ClusterRole' ? clusterScopedName(binding, role.name) : undefined;
+    const meant = binding.node.root.node.findAll().some((c) => c instanceof ClusterRole && c.name === prefixed);
     problems.push({
       field: 'role',
       value: role,
-      message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default`,
+      message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default${meant ? ` (the stack has ClusterRole ${prefixed})` : ''}`,
       fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, system:*)`,
     });
   }

@@ -105,6 +105,13 @@ describe('RBAC refusals', () => {
       .toContain('role: names a Role that is neither in the stack (namespace dev) nor a cluster default');
   });
 
+  test('a binding by the short name of a stack ClusterRole points at its environment-prefixed name', () => {
+    expect(problemsOf((chart) => {
+      new ClusterRole(chart, 'pod-reader', { rules: [{ resources: ['pods'], verbs: ['get'] }] });
+      new ClusterRoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'pod-reader' }, subjects: [Subject.group('devs')] });
+    })).toEqual([expect.stringContaining('[dev/test/b] role: names a ClusterRole that is neither in the stack nor a cluster default (the stack has ClusterRole dev-pod-reader)')]);
+  });
+
   test('a binding by name to a role of the stack is accepted', () => {
     render((chart) => {
       new Role(chart, 'reader', { rules: [{ resources: ['pods'], verbs: ['get'] }] });
