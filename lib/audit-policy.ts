@@ -135,8 +135,9 @@ export interface AuditPolicyAnalysis {
 
 /**
  * A kube-apiserver audit policy (`--audit-policy-file`, `audit.k8s.io/v1` `Policy`). It is not
- * an API object: write it into a folder Argo CD does not sync (e.g. `dist/<env>/cluster/`) and
- * hand it to the control plane. Rendered with `metadata.name` only: no namespace, no labels.
+ * an API object: give it a stack of its own (e.g. `kube-apiserver`, written to
+ * `dist/<env>/kube-apiserver/`) that Argo CD and `kubectl apply -k` leave out, and hand the file
+ * to the control plane. Rendered with `metadata.name` only: no namespace, no labels.
  *
  * The first matching rule wins, so the policy is refused when a rule can never match, when some
  * requests match no rule, or when a rule logs bodies of credentials without saying so.
