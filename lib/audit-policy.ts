@@ -129,7 +129,9 @@ export interface AuditPolicyProps extends AuditPolicySpec {
 
 /** What {@link analyzeAuditPolicy} finds: errors refuse the policy, warnings are printed. */
 export interface AuditPolicyAnalysis {
+  /** Unreachable rules, requests no rule matches, credential bodies, malformed rules. */
   readonly errors: Problem[];
+  /** Response bodies of reads, resources whose subresources the rule leaves out. */
   readonly warnings: Problem[];
 }
 
