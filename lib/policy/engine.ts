@@ -43,6 +43,8 @@ export interface PolicyInput {
 export interface PolicyFinding extends Finding {
   /** Manifest file of the object. */
   readonly file: string;
+  /** `kind` of the object. */
+  readonly objectKind: string;
   /** `metadata.name` of the object. */
   readonly objectName: string;
 }
@@ -89,6 +91,7 @@ export class PolicyEngine implements ManifestCheck {
           severity: rule.severity,
           path: v.object.path,
           file: v.object.file,
+          objectKind: String(v.object.object.kind ?? ''),
           objectName: String(v.object.object.metadata?.name ?? ''),
           field: v.field,
           value: v.value,

@@ -82,7 +82,7 @@ export class PolicyValidation {
         ruleName: `${rule.id} ${rule.name} (${rule.severity})`,
         recommendation: rule.rationale,
         fix: `${rule.fix} To waive for one object: annotation k8s-constructs.io/waive.${rule.id}: "<reason>".`,
-        violatingResources: ruleFindings.map((f) => ({ resourceName: f.objectName, manifestPath: f.file, locations: [formatProblem(f)] })),
+        violatingResources: ruleFindings.map((f) => ({ resourceName: f.objectName, manifestPath: f.file, locations: [`${f.objectKind}/${f.objectName} ${formatProblem(f)}`] })),
       });
     }
     const errors = findings.filter((f) => f.severity === 'error').length;
