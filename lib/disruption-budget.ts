@@ -55,7 +55,7 @@ export class DisruptionBudget extends Construct {
         problems.push({ field: 'minAvailable', value: props.minAvailable.toString(), message: 'cannot be set together with maxUnavailable', fix: 'keep one of the two (maxUnavailable is preferred)' });
       }
       if (maxUnavailable?.isZero) {
-        problems.push({ field: 'maxUnavailable', value: '0', message: 'blocks every node drain', fix: 'allow at least one pod to be evicted' });
+        problems.push({ field: 'maxUnavailable', value: maxUnavailable.toString(), message: 'blocks every node drain', fix: 'allow at least one pod to be evicted' });
       }
       return problems;
     });

@@ -73,7 +73,7 @@ export class DeploymentStrategy {
     if (maxSurge?.isZero && maxUnavailable?.isZero) {
       problems.push({
         field: `${field}.maxUnavailable`,
-        value: '0',
+        value: maxUnavailable.toString(),
         message: 'is 0 while maxSurge is 0 too, so the update can never replace a pod',
         fix: 'allow one extra pod (maxSurge 1) or one missing pod (maxUnavailable 1)',
       });
