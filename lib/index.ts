@@ -44,3 +44,4 @@ export * from './argocd-delivery';
 export * from './cluster-baseline';
 export * from './kustomization';
 export * from './yaml-writer';
+export * from './service-monitor';
