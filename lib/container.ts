@@ -184,6 +184,12 @@ export class Container {
       ...this.image.problems(`${field}.image`, environment.imagePolicy),
       ...this.resources.problems(`${field}.resources`),
       ...Object.keys(this.env).flatMap((name) => Names.envVarName(`${field}.env.${name}`, name)),
+      ...Object.entries(this.env).filter(([name, value]) => value.looksLikeLiteralSecret(name)).map(([name]) => ({
+        field: `${field}.env.${name}`,
+        value: '<hidden>',
+        message: 'is a literal, but the name suggests a credential: it would be written into the manifests',
+        fix: 'read it from a Secret (EnvValue.fromSecret, ExistingSecret.env, ExternalSecret.env), or declare it EnvValue.nonSensitive() if it is not secret',
+      })),
       ...this.envClashes.map((name) => ({
         field: `${field}.env.${name}`,
         value: name,

@@ -1,15 +1,24 @@
 import { k8s } from 'cdk8s-plus-27';
 
+/** Variable names that usually carry credentials: a literal value for one is refused at synth. */
+const SENSITIVE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY/i;
+
 /**
  * The value of one environment variable: a literal, a ConfigMap or Secret key, or a pod field.
  *
- * Secret values are only ever referenced (`secretKeyRef`); the literal variant refuses nothing,
- * so pass credentials through {@link EnvValue.fromSecret}.
+ * Secret values are only ever referenced (`secretKeyRef`), so they never reach the manifests. A
+ * literal for a variable whose name suggests a credential (`DB_PASSWORD`, `API_TOKEN`) is
+ * refused unless it is declared with {@link EnvValue.nonSensitive}.
  */
 export class EnvValue {
   /** A literal value, rendered into the manifest. */
   public static value(value: string): EnvValue {
-    return new EnvValue({ value });
+    return new EnvValue({ value }, undefined, false);
+  }
+
+  /** A literal that may be published although the variable's name suggests a credential, e.g. `TOKEN_TTL`. */
+  public static nonSensitive(value: string): EnvValue {
+    return new EnvValue({ value }, undefined, true);
   }
 
   /** A key of a ConfigMap. */
@@ -31,7 +40,14 @@ export class EnvValue {
     private readonly source: Omit<k8s.EnvVar, 'name'>,
     /** The ConfigMap or Secret key this value reads, if any. */
     public readonly ref?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string; readonly optional?: boolean },
+    /** For literals: whether the caller declared the value publishable. */
+    private readonly declaredNonSensitive?: boolean,
   ) {}
+
+  /** Whether this is a literal for a credential-like variable name that was not declared non-sensitive. */
+  public looksLikeLiteralSecret(name: string): boolean {
+    return this.source.value !== undefined && this.declaredNonSensitive === false && SENSITIVE_NAME.test(name);
+  }
 
   public toK8s(name: string): k8s.EnvVar {
     return { name, ...this.source };

@@ -253,6 +253,23 @@ describe('secrets and config volumes', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
+  test('a literal for a credential-like variable is refused, without repeating the value', () => {
+    const problems = problemsOf((chart) => {
+      new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGES.todoapi, env: { DB_PASSWORD: EnvValue.value('hunter2') } }] });
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.env\.DB_PASSWORD: is a literal, but the name suggests a credential.*\(got "<hidden>"\)\. Fix: read it from a Secret/),
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  test('EnvValue.nonSensitive declares a credential-like literal publishable', () => {
+    const c = pod(render((chart) => {
+      new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGES.todoapi, env: { TOKEN_TTL_SECONDS: EnvValue.nonSensitive('3600') } }] });
+    }), 'api').spec.containers[0];
+    expect(c.env).toEqual([{ name: 'TOKEN_TTL_SECONDS', value: '3600' }]);
+  });
+
   test('no secret value appears in the output of the notes examples', () => {
     const objects = [todoapi, basicAuth, journalFrontend()].flatMap((d) => render(d, { environment: 'prod' }));
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
