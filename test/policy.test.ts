@@ -255,6 +255,15 @@ describe('seeded mistakes fail the synth with the rule id', () => {
     expect(accepted(reading(), 'dev', { external: { secrets: ['vault-made'] } }).length).toBe(2);
   });
 
+  test('PLT040 resolves Secrets an ExternalSecret creates', () => {
+    const reading = (target: string) => (chart: AppChart) => {
+      rawDeployment(chart, 'api', {}, { env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 'db', key: 'a' } } }] });
+      raw(chart, 'es', { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'es' }, spec: { target: { name: target } } });
+    };
+    expect(accepted(reading('db')).length).toBe(2);
+    expectFinding(refused(reading('other')), 'dev/test/api', 'PLT040', 'spec.template.spec.containers[0].env[0].valueFrom', 'db');
+  });
+
   test('PLT040 resolves within the namespace only', () => {
     const other = Environment.dev({ name: 'dev', baseDomain: 'dev.example.com' });
     const problems = refused((chart) => {

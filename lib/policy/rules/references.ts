@@ -14,7 +14,7 @@ export const secretReferences = Rule.of({
   name: 'secret-reference-resolves',
   severity: Severity.ERROR,
   rationale: 'A pod that reads a missing Secret (env, envFrom, volume, image pull secret) never starts: CreateContainerConfigError or a stuck mount.',
-  fix: 'Render the Secret in the same namespace, mark the reference optional, or declare it external.',
+  fix: 'Render the Secret (or an ExternalSecret creating it) in the same namespace, mark the reference optional, or declare it external.',
   check: (context) => unresolved(context, podReferences(context, 'secret'), 'Secret', 'secrets', context.external.secrets),
 });
 
@@ -108,9 +108,15 @@ function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Re
   return refs;
 }
 
+/** Whether the environment renders a Secret or ConfigMap, or an ExternalSecret that creates that Secret. */
+function rendered({ index }: RuleContext, kind: string, namespace: string, name: string): boolean {
+  return index.find(kind, namespace, name) !== undefined || (kind === 'Secret' && index.ofKind('ExternalSecret', namespace)
+    .some((o) => String(o.object.apiVersion).startsWith('external-secrets.io/') && (o.object.spec?.target?.name ?? o.object.metadata?.name) === name));
+}
+
 function unresolved(context: RuleContext, refs: Reference[], kind: string, externalKind: ExternalKind, external: ExternalReferences[keyof ExternalReferences]): Violation[] {
   return refs.flatMap((ref) => {
-    if (context.index.find(kind, ref.owner.namespace, ref.name)) return [];
+    if (rendered(context, kind, ref.owner.namespace, ref.name)) return [];
     if ((external ?? []).includes(ref.name) || declaredExternal(ref, externalKind).includes(ref.name)) return [];
     return [violation(ref.owner, {
       field: ref.field,
