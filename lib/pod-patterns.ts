@@ -121,7 +121,8 @@ export const PROMETHEUS_SCRAPE_ANNOTATIONS = {
 export class Adapter {
   /**
    * Adds a metrics exporter on port `port` named `metrics`, discoverable both by port name
-   * (PodMonitor) and by the `prometheus.io/*` pod annotations.
+   * (PodMonitor) and by the `prometheus.io/*` pod annotations. The annotations can name only
+   * one port: a second exporter needs its own port name and is found by that name.
    */
   public static addMetricsExporter(host: PodHost, props: MetricsAdapterProps): Container {
     const portName = props.portName ?? 'metrics';
@@ -129,9 +130,12 @@ export class Adapter {
     given.ports.push({ number: props.port, name: portName });
     const adapter = addHelper(host, { ...props, container: given }, false);
     const pod = podOf(host);
-    pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.SCRAPE, 'true');
-    pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.PORT, String(props.port));
-    pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.PATH, props.path ?? '/metrics');
+    // The annotations name one port: the first exporter keeps them, later ones are found by port name.
+    if (pod.annotation(PROMETHEUS_SCRAPE_ANNOTATIONS.PORT) === undefined) {
+      pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.SCRAPE, 'true');
+      pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.PORT, String(props.port));
+      pod.addAnnotation(PROMETHEUS_SCRAPE_ANNOTATIONS.PATH, props.path ?? '/metrics');
+    }
     return adapter;
   }
 

@@ -122,6 +122,11 @@ export class PodTemplate {
     this.annotations[key] = value;
   }
 
+  /** A pod annotation added with {@link addAnnotation}. */
+  public annotation(key: string): string | undefined {
+    return this.annotations[key];
+  }
+
   /** Adds a topology spread constraint (see `spreadAcrossNodes`). */
   public addTopologySpread(constraint: k8s.TopologySpreadConstraint): void {
     this.spread.push(constraint);

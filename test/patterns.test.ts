@@ -67,6 +67,25 @@ describe('adapter', () => {
 
   test('snapshot', () => expectSnapshot(exporter));
 
+  test('a second exporter keeps the first one\'s annotations and is found by its own port name', () => {
+    const template = find(render((chart) => {
+      const app = api(chart);
+      Adapter.addMetricsExporter(app, { container: { name: 'exporter', image: 'example/exporter:1.0' }, port: 9113 });
+      Adapter.addMetricsExporter(app, { container: { name: 'jvm-exporter', image: 'example/jmx:1.0' }, port: 9404, portName: 'jvm-metrics' });
+    }), 'Deployment', 'api').spec.template;
+    expect(template.metadata.annotations['prometheus.io/port']).toBe('9113');
+    expect(template.spec.containers[2].ports).toEqual([{ containerPort: 9404, name: 'jvm-metrics', protocol: 'TCP' }]);
+  });
+
+  test('refused: two exporters with the default port name', () => {
+    const problems = problemsOf((chart) => {
+      const app = api(chart);
+      Adapter.addMetricsExporter(app, { container: { name: 'a', image: 'example/exporter:1.0' }, port: 9113 });
+      Adapter.addMetricsExporter(app, { container: { name: 'b', image: 'example/exporter:1.0' }, port: 9114 });
+    });
+    expect(problems).toEqual([expect.stringMatching(/pod\.containers\[2\]\.ports: port name is already used by container a \(got "metrics"\)/)]);
+  });
+
   test('refused: the metrics port clashes with a port of the main container', () => {
     const problems = problemsOf((chart) => {
       Adapter.addMetricsExporter(api(chart), { container: { name: 'exporter', image: 'example/exporter:1.0' }, port: 8080 });
