@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AppChart } from './app-chart';
 import { IConfigSource } from './config-hash';
 import { EnvValue } from './env-value';
 import { Names } from './names';
@@ -34,6 +35,14 @@ export class ExistingSecret extends Construct implements IConfigSource {
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...(this.keys.length ? [] : [{ field: 'keys', value: [], message: 'declares no keys', fix: 'list the keys the Secret holds' }]),
+      ...AppChart.of(this).node.findAll()
+        .filter((c) => c !== this && (c as Partial<IConfigSource>).configKind === 'Secret' && (c as IConfigSource).name === this.name)
+        .map((c) => ({
+          field: 'name',
+          value: this.name,
+          message: `is also a Secret the stack makes (${c.node.path}), so it does not exist outside the stack`,
+          fix: 'drop the ExistingSecret declaration and read the Secret the stack makes',
+        })),
     ]);
   }
 

@@ -338,6 +338,13 @@ describe('secrets and config volumes', () => {
     expect(problems).toEqual([expect.stringMatching(/pod\.volumes\.v\.items\[1\]\.path: is the file name of another item \(got "x"\)/)]);
   });
 
+  test('refused: an ExistingSecret that the stack also makes', () => {
+    expect(problemsOf((chart) => {
+      new ExternalSecret(chart, 'tls-source', { name: 'web-tls', store: { name: 'vault' }, data: { 'tls.crt': { key: 'web/tls' } } });
+      new ExistingSecret(chart, 'tls', { name: 'web-tls', keys: ['tls.crt'], createdBy: 'cert-manager' });
+    })).toEqual([expect.stringMatching(/^\[dev\/test\/tls\] name: is also a Secret the stack makes \(test\/tls-source\), so it does not exist outside the stack \(got "web-tls"\)/)]);
+  });
+
   test('refused: an ExistingSecret without keys', () => {
     expect(problemsOf((chart) => new ExistingSecret(chart, 'tls', { name: 'web-tls', keys: [], createdBy: 'cert-manager' }))).toEqual([
       expect.stringMatching(/^\[dev\/test\/tls\] keys: declares no keys \(got \[\]\)/),
