@@ -127,7 +127,7 @@ export class PodTemplate {
     return this.annotations[key];
   }
 
-  /** Adds a topology spread constraint (see `spreadAcrossNodes`). */
+  /** Adds a topology spread constraint (`applyHighAvailability` adds the soft spread across nodes). */
   public addTopologySpread(constraint: k8s.TopologySpreadConstraint): void {
     this.spread.push(constraint);
   }
