@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import {
+  AppChart, ConfigMap, Deployment, EnvValue, Platform, PolicyEngine, Probe, Secret, SecretValue, Service, ServiceType, SynthError,
+} from '../lib';
+import { ENV } from './support/harness';
+import { assertStrictlyValid } from './support/strict-schema';
+
+/**
+ * Property-based tests: random props for each construct either render objects that pass the
+ * strict Kubernetes 1.27 schema (and parse back from their YAML), or are refused with a
+ * SynthError whose every line names a construct path. Never an unhandled exception.
+ */
+
+interface Tally { cases: number; rendered: number; refused: number }
+const tallies = new Map<string, Tally>();
+
+/** Renders one stack with the policy engine; checks the outcome is one of the two allowed ones. */
+function outcome(construct: string, env: keyof typeof ENV, define: (chart: AppChart) => void): 'rendered' | 'refused' {
+  const tally = tallies.get(construct) ?? { cases: 0, rendered: 0, refused: 0 };
+  tallies.set(construct, tally);
+  tally.cases++;
+  const platform = new Platform({ environments: [ENV[env]], stacks: [{ name: 'fuzz', define }], checks: [new PolicyEngine()] });
+  let rendering;
+  try {
+    rendering = platform.render();
+  } catch (e) {
+    if (!(e instanceof SynthError)) throw e;
+    expect(e.problems.length).toBeGreaterThan(0);
+    for (const p of e.problems) expect(p).toMatch(/^\[[^\]]+\] \S/);
+    tally.refused++;
+    return 'refused';
+  }
+  const objects = rendering.manifests.map((m) => m.object);
+  assertStrictlyValid(objects);
+  for (const m of rendering.manifests) {
+    expect(parse(rendering.files.get(m.file)!)).toEqual(JSON.parse(JSON.stringify(m.object)));
+  }
+  tally.rendered++;
+  return 'rendered';
+}
+
+const env = fc.constantFrom<keyof typeof ENV>('dev', 'stage', 'prod');
+const dnsLabel = fc.stringMatching(/^[a-z]([-a-z0-9]{0,14}[a-z0-9])?$/);
+const name = fc.oneof({ weight: 4, arbitrary: dnsLabel }, { weight: 1, arbitrary: fc.string({ maxLength: 70 }) });
+const image = fc.oneof(
+  fc.constantFrom('registry.example.com/app:3f2a9c1', 'nginx', 'nginx:latest', 'nginx:1.25.3', 'Bad Image!', ''),
+  fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `registry.example.com/app@sha256:${h}`),
+  fc.string({ maxLength: 30 }),
+);
+const portNumber = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 65535 }) }, { weight: 1, arbitrary: fc.integer({ min: -10, max: 70000 }) });
+const portName = fc.oneof(fc.constantFrom('http', 'grpc', 'metrics'), dnsLabel, fc.string({ maxLength: 20 }));
+const containerPort = fc.record({ number: portNumber, name: fc.option(portName, { nil: undefined }) }, { requiredKeys: ['number'] });
+const envName = fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 12 }));
+
+const anyContainer = fc.record({
+  name,
+  image,
+  ports: fc.array(containerPort, { maxLength: 3 }),
+  env: fc.dictionary(envName, fc.oneof(
+    fc.string({ maxLength: 20 }).map((v) => EnvValue.value(v)),
+    fc.constant(EnvValue.fromConfigMap('settings', 'mode')),
+    fc.constant(EnvValue.fromField('metadata.name')),
+  ), { maxKeys: 3 }),
+  readinessPort: fc.option(fc.oneof(portNumber, portName), { nil: undefined }),
+  writablePaths: fc.array(fc.oneof(fc.constantFrom('/tmp', '/var/cache'), fc.string({ maxLength: 10 })), { maxLength: 2 }),
+});
+
+/** A container that should render, varied where the platform allows choice. */
+const goodContainer = fc.record({
+  name: dnsLabel,
+  image: fc.constantFrom('registry.example.com/app:3f2a9c1', `registry.example.com/app@sha256:${'a'.repeat(64)}`),
+  ports: fc.integer({ min: 1024, max: 65535 }).map((number) => [{ number, name: 'http' }]),
+  env: fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 20 }).map((v) => EnvValue.value(v)), { maxKeys: 3 }),
+  readinessPort: fc.constant<number | string | undefined>('http'),
+  writablePaths: fc.constantFrom([], ['/tmp'], ['/tmp', '/var/cache']),
+});
+const container = fc.oneof({ weight: 3, arbitrary: goodContainer }, { weight: 1, arbitrary: anyContainer });
+const servicePort = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ port: fc.integer({ min: 1, max: 65535 }), targetPort: fc.constant<number | string | undefined>('http'), name: fc.constant<string | undefined>(undefined) }) },
+  { weight: 1, arbitrary: fc.record({ port: portNumber, targetPort: fc.option(fc.oneof(portNumber, portName), { nil: undefined }), name: fc.option(portName, { nil: undefined }) }) },
+);
+
+const RUNS = 250;
+
+afterAll(() => {
+  const line = (t: Tally) => `${t.cases} cases (${t.rendered} rendered, ${t.refused} refused)`;
+  const total = [...tallies.values()].reduce((a, t) => ({ cases: a.cases + t.cases, rendered: a.rendered + t.rendered, refused: a.refused + t.refused }), { cases: 0, rendered: 0, refused: 0 });
+  console.log([`fuzz: ${line(total)}`, ...[...tallies].map(([c, t]) => `  ${c}: ${line(t)}`)].join('\n'));
+});
+
+test('Deployment and its Service', () => {
+  fc.assert(fc.property(env, name, fc.oneof({ weight: 4, arbitrary: fc.array(container, { minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.array(container, { maxLength: 2 }) }), fc.option(fc.integer({ min: -3, max: 12 }), { nil: undefined }),
+    fc.oneof({ weight: 3, arbitrary: fc.array(servicePort, { minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.array(servicePort, { maxLength: 3 }) }),
+    fc.constantFrom(...Object.values(ServiceType)), fc.boolean(),
+    (e, deploymentName, containers, replicas, servicePorts, type, headless) => {
+      outcome('Deployment+Service', e, (chart) => {
+        new ConfigMap(chart, 'settings', { data: { mode: 'fuzz' } });
+        const d = new Deployment(chart, 'app', {
+          name: deploymentName,
+          replicas,
+          containers: containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            ports: c.ports,
+            env: c.env,
+            writablePaths: c.writablePaths,
+            readiness: c.readinessPort === undefined ? undefined : Probe.fromTcpSocket(c.readinessPort),
+          })),
+        });
+        new Service(chart, 'service', { target: d, ports: servicePorts, type, headless });
+      });
+    }), { numRuns: RUNS });
+});
+
+test('ConfigMap', () => {
+  fc.assert(fc.property(env, name, fc.dictionary(fc.oneof(fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/), fc.string({ maxLength: 10 })), fc.string({ maxLength: 40 }), { maxKeys: 4 }), fc.boolean(),
+    (e, configName, data, immutable) => {
+      outcome('ConfigMap', e, (chart) => new ConfigMap(chart, 'config', { name: configName, data, immutable }));
+    }), { numRuns: RUNS });
+});
+
+test('Secret', () => {
+  fc.assert(fc.property(env, name, fc.dictionary(fc.oneof(fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/), fc.string({ maxLength: 10 })), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+    fc.constantFrom('Opaque', 'kubernetes.io/tls', 'kubernetes.io/basic-auth'),
+    (e, secretName, data, type) => {
+      outcome('Secret', e, (chart) => new Secret(chart, 'secret', {
+        name: secretName,
+        type,
+        data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, SecretValue.nonSensitive(v)])),
+      }));
+    }), { numRuns: RUNS });
+});
+
+test('both outcomes occur for every construct, so the generators reach the validations and the renderer', () => {
+  for (const [construct, t] of tallies) {
+    expect({ construct, rendered: t.rendered > 0, refused: t.refused > 0 }).toEqual({ construct, rendered: true, refused: true });
+  }
+});
