@@ -73,7 +73,7 @@ const goodContainer = fc.record({
   ports: fc.integer({ min: 1024, max: 65535 }).map((number) => [{ number, name: 'http' }]),
   env: fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 20 }).map((v) => EnvValue.value(v)), { maxKeys: 3 }),
   readinessPort: fc.constant<number | string | undefined>('http'),
-  writablePaths: fc.constantFrom([], ['/tmp'], ['/tmp', '/var/cache']),
+  writablePaths: fc.constantFrom<string[]>([], ['/tmp'], ['/tmp', '/var/cache']),
 });
 const container = fc.oneof({ weight: 3, arbitrary: goodContainer }, { weight: 1, arbitrary: anyContainer });
 const servicePort = fc.oneof(
