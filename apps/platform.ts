@@ -1,6 +1,6 @@
 import { Kustomization, Platform, PlatformProps, PolicyEngine } from '../lib';
 import { environments } from './environments';
-import { stacks } from './stacks';
+import { CONTROL_PLANE_FILES, stacks } from './stacks';
 
 /** The shipped platform: every environment × every stack. Tests pass overrides (an extra environment). */
 export function createPlatform(overrides: Partial<PlatformProps> = {}): Platform {
@@ -9,7 +9,7 @@ export function createPlatform(overrides: Partial<PlatformProps> = {}): Platform
     stacks,
     checks: [new PolicyEngine()],
     // `kubectl apply -k dist/<env>` deploys the apps; the Argo CD bootstrap is applied on its own.
-    outputs: [new Kustomization({ notInEnvironment: ['argocd'] })],
+    outputs: [new Kustomization({ notInEnvironment: ['argocd'], skip: CONTROL_PLANE_FILES })],
     ...overrides,
   });
 }

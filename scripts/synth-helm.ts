@@ -14,13 +14,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { environments } from '../apps/environments';
+import { CONTROL_PLANE_FILES } from '../apps/stacks';
 import { KUSTOMIZATION_FILE } from '../lib';
 
 /** The project root: the nearest folder with a cdk8s.yaml (this file runs from scripts/ or build/scripts/). */
 const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((d) => fs.existsSync(path.join(d, 'cdk8s.yaml')))!;
 
 /** App folders that are not part of a Helm release: the Argo CD bootstrap and non-API files. */
-export const NOT_IN_CHART = ['argocd', 'cluster'];
+export const NOT_IN_CHART = ['argocd', ...CONTROL_PLANE_FILES];
 
 /** Prefix of the chart names: `<prefix>-<environment>`. */
 export const CHART_PREFIX = 'platform';

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { createPlatform } from '../apps/platform';
+import { CONTROL_PLANE_FILES } from '../apps/stacks';
 import { ConfigMap, Environment, Kustomization, Manifest, Platform } from '../lib';
 import { run } from './support/k8s-tools';
 
@@ -58,7 +59,7 @@ describe('kubectl kustomize (real kubectl 1.27) on the shipped output', () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test.each(['dev', 'stage', 'prod'])('dist/%s renders every app object, unchanged; the Argo CD bootstrap renders on its own', (environment) => {
-    const apps = manifests.filter((m) => m.environment === environment && m.app !== 'argocd').map((m) => m.object);
+    const apps = manifests.filter((m) => m.environment === environment && m.app !== 'argocd' && !CONTROL_PLANE_FILES.includes(m.app)).map((m) => m.object);
     const rendered = parse(run('kubectl', ['kustomize', path.join(outdir, environment)]));
     expect(ids(rendered)).toEqual(ids(apps));
     const expected = byId(apps);
@@ -69,11 +70,14 @@ describe('kubectl kustomize (real kubectl 1.27) on the shipped output', () => {
     expect(parse(run('kubectl', ['kustomize', path.join(outdir, environment, 'argocd')]))).toEqual(expect.arrayContaining(bootstrap));
   });
 
-  test('each app folder renders on its own too', () => {
-    const folders = [...new Set(manifests.map((m) => `${m.environment}/${m.app}`))];
+  test('each app folder renders on its own too; control-plane files have no kustomization', () => {
+    const folders = [...new Set(manifests.filter((m) => !CONTROL_PLANE_FILES.includes(m.app)).map((m) => `${m.environment}/${m.app}`))];
     for (const folder of folders) {
       const expected = manifests.filter((m) => `${m.environment}/${m.app}` === folder).map((m) => m.object);
       expect({ folder, ids: ids(parse(run('kubectl', ['kustomize', path.join(outdir, folder)]))) }).toEqual({ folder, ids: ids(expected) });
+    }
+    for (const folder of CONTROL_PLANE_FILES) {
+      expect(fs.existsSync(path.join(outdir, 'dev', folder, 'kustomization.yaml'))).toBe(false);
     }
   });
 });

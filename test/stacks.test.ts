@@ -1,0 +1,117 @@
+import { createPlatform } from '../apps/platform';
+import { apps, CONTROL_PLANE_FILES, stacks } from '../apps/stacks';
+import { Annotations, PodSecurityLevel } from '../lib';
+import { podSecurityProblems } from '../lib/policy/pod-security';
+import { EnvName, expectSnapshot } from './support/harness';
+
+const ENVS: EnvName[] = ['dev', 'stage', 'prod'];
+const rendering = createPlatform().render();
+const shipped = rendering.manifests;
+
+/** The shipped objects of one environment (and app). */
+function objectsOf(environment: string, app?: string): any[] {
+  return shipped.filter((m) => m.environment === environment && (!app || m.app === app)).map((m) => m.object);
+}
+
+/** Pod templates (and their owners) of a set of objects. */
+function podsOf(objects: any[]): { owner: any; template: any }[] {
+  return objects.flatMap((o) => {
+    const template = o.spec?.template ?? o.spec?.jobTemplate?.spec?.template;
+    return template ? [{ owner: o, template }] : [];
+  });
+}
+
+describe('stack snapshots', () => {
+  test.each(stacks.flatMap((s) => ENVS.map((env) => [s.name, env] as const)))('%s in %s', (name, environment) => {
+    const stack = stacks.find((s) => s.name === name)!;
+    expectSnapshot(stack.define, { app: stack.name, version: stack.version, environment });
+  });
+});
+
+describe('the shipped platform', () => {
+  test('renders every stack in every environment, with the policy engine and no warnings', () => {
+    expect(rendering.warnings).toEqual([]);
+    for (const environment of ENVS) {
+      expect([...new Set(shipped.filter((m) => m.environment === environment).map((m) => m.app))].sort()).toEqual(stacks.map((s) => s.name).sort());
+    }
+  });
+
+  test.each(ENVS)('every pod in %s meets Pod Security Standards restricted; exceptions are annotated', (environment) => {
+    const pods = podsOf(objectsOf(environment));
+    expect(pods.length).toBeGreaterThan(0);
+    for (const { owner, template } of pods) {
+      const problems = podSecurityProblems(template.spec, PodSecurityLevel.RESTRICTED, { annotations: template.metadata?.annotations });
+      expect({ owner: `${owner.kind}/${owner.metadata.name}`, problems }).toEqual({ owner: `${owner.kind}/${owner.metadata.name}`, problems: [] });
+      const added = template.spec.containers.flatMap((c: any) => c.securityContext?.capabilities?.add ?? []);
+      if (added.length) expect(template.metadata.annotations[Annotations.SECURITY_EXCEPTIONS]).toBeDefined();
+    }
+  });
+
+  test('no Secret values are written: Secrets are external (ExternalSecret or declared)', () => {
+    const secrets = shipped.filter((m) => m.object.kind === 'Secret');
+    expect(secrets.map((m) => m.file)).toEqual([]);
+  });
+
+  test('every app object lives in its environment\'s namespace (cluster-scoped kinds have none)', () => {
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'Policy']);
+    for (const m of shipped.filter((x) => x.app !== 'argocd')) {
+      expect({ file: m.file, namespace: m.object.metadata.namespace }).toEqual({ file: m.file, namespace: clusterScoped.has(m.object.kind) ? undefined : m.environment });
+    }
+  });
+});
+
+describe('environment differences are visible', () => {
+  const deployment = (environment: string, app: string, name: string) => objectsOf(environment, app).find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+
+  test('replicas follow the profile: 1 in dev, 2 in stage, 3 in prod (fixed-size workloads excepted)', () => {
+    expect(ENVS.map((e) => deployment(e, 'basic-auth', 'basic-auth').spec.replicas)).toEqual([1, 2, 3]);
+    expect(ENVS.map((e) => deployment(e, 'pod-reader', 'pod-reader').spec.replicas)).toEqual([1, 1, 1]);
+  });
+
+  test('resources are scaled: dev asks for half of what prod asks for', () => {
+    const requests = (e: string) => deployment(e, 'journal', 'journal-fileserver').spec.template.spec.containers[0].resources.requests;
+    expect(requests('dev')).not.toEqual(requests('prod'));
+  });
+
+  test('hosts differ per environment', () => {
+    const hosts = (e: string) => objectsOf(e).filter((o) => o.kind === 'Ingress').flatMap((o) => o.spec.rules.map((r: any) => r.host)).sort();
+    expect(hosts('dev')).toEqual(['basic-auth.dev.example.com', 'journal.dev.example.com']);
+    expect(hosts('stage')).toEqual(['basic-auth.stage.example.com', 'journal.stage.example.com']);
+    expect(hosts('prod')).toEqual(['basic-auth.example.com', 'journal.example.com']);
+  });
+
+  test('PodDisruptionBudgets only where the profile asks for high availability', () => {
+    const pdbs = (e: string) => objectsOf(e).filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name).sort();
+    expect(pdbs('dev')).toEqual([]);
+    expect(pdbs('stage').length).toBeGreaterThan(0);
+    expect(pdbs('prod')).toEqual(pdbs('stage'));
+  });
+
+  test('prod pins every image by digest; dev and stage use readable tags', () => {
+    const images = (e: string) => podsOf(objectsOf(e)).flatMap(({ template }) => [...template.spec.containers, ...(template.spec.initContainers ?? [])].map((c: any) => c.image));
+    expect(images('prod').every((i) => /@sha256:[0-9a-f]{64}$/.test(i))).toBe(true);
+    expect(images('dev').some((i) => i.includes('@sha256:'))).toBe(false);
+  });
+});
+
+describe('delivery', () => {
+  test.each(ENVS)('%s: one Argo CD Application per app, each pointing at a folder the synth writes', (environment) => {
+    const applications = objectsOf(environment, 'argocd').filter((o) => o.kind === 'Application');
+    expect(applications.map((a) => a.spec.source.path).sort()).toEqual(apps.map((a) => `dist/${environment}/${a.name}`).sort());
+    for (const a of applications) {
+      const folder = a.spec.source.path.slice('dist/'.length);
+      expect([...rendering.files.keys()].some((f) => f.startsWith(`${folder}/`))).toBe(true);
+    }
+  });
+
+  test('control-plane files are neither delivered by Argo CD nor listed in any kustomization', () => {
+    for (const environment of ENVS) {
+      const paths = objectsOf(environment, 'argocd').filter((o) => o.kind === 'Application').map((o) => o.spec.source.path);
+      for (const folder of CONTROL_PLANE_FILES) {
+        expect(paths).not.toContain(`dist/${environment}/${folder}`);
+        expect(rendering.files.has(`${environment}/${folder}/kustomization.yaml`)).toBe(false);
+        expect(rendering.files.get(`${environment}/kustomization.yaml`)).not.toContain(`- ${folder}\n`);
+      }
+    }
+  });
+});
