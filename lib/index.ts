@@ -51,3 +51,4 @@ export * from './cron-job';
 export * from './persistent-volume-claim';
 export * from './persistent-volume';
 export * from './storage-class';
+export * from './stateful-set';
