@@ -52,3 +52,5 @@ export * from './persistent-volume-claim';
 export * from './persistent-volume';
 export * from './storage-class';
 export * from './stateful-set';
+export * from './horizontal-pod-autoscaler';
+export * from './argocd-check';

@@ -1,5 +1,8 @@
-import { AppChart, argoCdDelivery, ArgoCdApplication, ArgoCdProject, ConfigMap, StackDefinition, SyncPolicy } from '../lib';
+import { k8s } from 'cdk8s-plus-27';
+import { createPlatform } from '../apps/platform';
+import { AppChart, argoCdDelivery, ArgoCdApplication, ArgoCdProject, ArgoCdProjectCheck, ClusterRole, ConfigMap, Environment, GroupKind, Platform, StackDefinition, SyncPolicy } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
+import { refusalOf } from './support/refusal';
 
 const REPO = 'https://git.example.com/platform/k8s-constructs.git';
 const noop = (name: string, environments?: string[]): StackDefinition => ({ name, environments, define: (chart) => { new ConfigMap(chart, 'c', { data: {} }); } });
@@ -96,5 +99,30 @@ describe('Argo CD refusals', () => {
     expect(problemsOf(app({ server: 'kubernetes.default.svc' }), options)).toEqual([
       expect.stringContaining('[dev/argocd/project] server: must be the https:// address of a Kubernetes API server (got "kubernetes.default.svc")'),
     ]);
+  });
+});
+
+describe('ArgoCdProjectCheck', () => {
+  const environments = [Environment.dev({ baseDomain: 'dev.example.com' })];
+  const platform = (define: (chart: AppChart) => void, clusterResources: GroupKind[] = []) => {
+    const app: StackDefinition = { name: 'app', define };
+    return new Platform({ environments, stacks: [app, argoCdDelivery({ repoURL: REPO, apps: [app], clusterResources })], checks: [new ArgoCdProjectCheck()] });
+  };
+  const clusterRole = (chart: AppChart) => { new ClusterRole(chart, 'reader', { rules: [{ resources: ['pods'], verbs: ['get'] }], readOnly: true }); };
+
+  test('a cluster-scoped kind the project does not allow is refused', () => {
+    expect(refusalOf(platform(clusterRole))).toEqual([
+      expect.stringContaining('[dev/app/reader/Resource] ARGOCD kind: is cluster-scoped and not in the clusterResourceWhitelist of Argo CD project dev; the sync would fail (got "rbac.authorization.k8s.io/ClusterRole")'),
+    ]);
+    expect(() => platform(clusterRole, [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]).render()).not.toThrow();
+  });
+
+  test('a namespace outside the project is refused', () => {
+    const problems = refusalOf(platform((chart) => { new k8s.KubeConfigMap(chart, 'elsewhere', { metadata: { name: 'elsewhere', namespace: 'kube-system' } }); }));
+    expect(problems).toEqual([expect.stringContaining('ARGOCD metadata.namespace: is not a destination of Argo CD project dev; the sync would fail (got "kube-system")')]);
+  });
+
+  test('the shipped stacks pass it', () => {
+    expect(() => createPlatform({ checks: [new ArgoCdProjectCheck()] }).render()).not.toThrow();
   });
 });
