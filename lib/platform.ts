@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { formatProblem, Problem } from './problem';
+import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
 export interface StackDefinition {
@@ -169,7 +170,7 @@ export class Platform {
           if (files.has(file)) {
             problems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
           }
-          files.set(file, Yaml.stringify(object));
+          files.set(file, YamlWriter.stringify(object));
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
         }
       }

@@ -1,0 +1,255 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { toolPath } from '../test/support/k8s-tools';
+import { FLEET_ENVIRONMENTS, fleetPlatform, serviceName } from './fleet';
+import { writeHelmChart } from './helm-chart';
+import { writeKustomizeTree } from './kustomize-tree';
+import { measure, Measurement } from './measure';
+import { fleetProfiles } from './profile';
+
+// `npm run bench [-- --sizes 10,100,1000 --reps 5 --kustomize-max 300]`: renders a fleet of N
+// services for dev, stage and prod with the library (Platform.synth, as `cdk8s synth` runs it),
+// with `helm template` and with `kubectl kustomize`, alternating the renderers in each
+// repetition, checks they produce the same objects, and prints medians.
+
+const ROOT = path.join(__dirname, '..', '..');
+const WORK = path.join(ROOT, 'node_modules', '.cache', 'k8s-bench');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const ENVIRONMENTS = FLEET_ENVIRONMENTS.map((e) => e.name);
+
+interface Options {
+  readonly sizes: number[];
+  readonly reps: number;
+  readonly kustomizeMax: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split('=', 2);
+    if (!name.startsWith('--')) throw new Error(`unexpected argument ${argv[i]}; use --sizes 10,100,1000 --reps 5 --kustomize-max 300`);
+    flags.set(name.slice(2), inline ?? argv[++i]);
+  }
+  const int = (name: string, fallback: number) => {
+    const value = Number(flags.get(name) ?? fallback);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number (got ${flags.get(name)})`);
+    return value;
+  };
+  const sizes = (flags.get('sizes') ?? '10,100,1000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must list whole numbers >= 1 (got ${flags.get('sizes')})`);
+  return { sizes, reps: Math.max(1, int('reps', 5)), kustomizeMax: int('kustomize-max', 300) };
+}
+
+/** One way of rendering the fleet: runs it once, and counts its objects per environment. */
+interface Renderer {
+  readonly name: string;
+  run(): Promise<Measurement>;
+  objects(): Map<string, any[]>;
+  count(): Map<string, number>;
+}
+
+/** Runs the commands one after the other: total time, highest peak RSS. */
+async function sequence(runs: (() => Promise<Measurement>)[]): Promise<Measurement> {
+  let seconds = 0;
+  let peakRssMiB = 0;
+  for (const run of runs) {
+    const m = await run();
+    seconds += m.seconds;
+    peakRssMiB = Math.max(peakRssMiB, m.peakRssMiB);
+  }
+  return { seconds, peakRssMiB };
+}
+
+function parseDocs(text: string): any[] {
+  return parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o);
+}
+
+function countKinds(text: string): number {
+  return text.match(/^kind: /gm)?.length ?? 0;
+}
+
+function cdk8sRenderer(n: number, dir: string): Renderer {
+  const outdir = path.join(dir, 'cdk8s-out');
+  const files = (env: string) => fs.readdirSync(path.join(outdir, env)).flatMap((app) => fs.readdirSync(path.join(outdir, env, app)).map((f) => path.join(outdir, env, app, f)));
+  return {
+    name: 'cdk8s (this library)',
+    run: () => {
+      // A fresh output folder each time, as on a clean checkout (not timed).
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return measure(process.execPath, [path.join(ROOT, 'build', 'bench', 'fleet-main.js')], { env: { FLEET_SIZE: String(n), FLEET_OUTDIR: outdir } });
+    },
+    count: () => new Map(ENVIRONMENTS.map((env) => [env, files(env).length])),
+    objects: () => new Map(ENVIRONMENTS.map((env) => [env, files(env).flatMap((f) => parseDocs(fs.readFileSync(f, 'utf8')))])),
+  };
+}
+
+function toolRenderer(name: string, tool: string, runs: Map<string, string[]>, dir: string): Renderer {
+  const out = (env: string) => path.join(dir, `${name.split(' ')[0]}-${env}.yaml`);
+  return {
+    name,
+    run: () => sequence(ENVIRONMENTS.map((env) => () => measure(tool, runs.get(env)!, { stdoutFile: out(env) }))),
+    count: () => new Map(ENVIRONMENTS.map((env) => [env, countKinds(fs.readFileSync(out(env), 'utf8'))])),
+    objects: () => new Map(ENVIRONMENTS.map((env) => [env, parseDocs(fs.readFileSync(out(env), 'utf8'))])),
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The object without what legitimately differs between renderers (manager label, config hash). */
+function comparable(object: any): string {
+  const copy = JSON.parse(JSON.stringify(object));
+  for (const meta of [copy.metadata, copy.spec?.template?.metadata]) {
+    delete meta?.labels?.['app.kubernetes.io/managed-by'];
+    delete meta?.annotations?.['k8s-constructs.io/config-hash'];
+  }
+  return JSON.stringify(copy);
+}
+
+/** Differences between the objects of two renderers, by environment; full objects or kind/name only. */
+function differences(a: Map<string, any[]>, b: Map<string, any[]>, full: boolean): string[] {
+  const out: string[] = [];
+  for (const env of ENVIRONMENTS) {
+    const index = (objects: any[]) => new Map(objects.map((o) => [`${o.kind}/${o.metadata?.name}`, full ? comparable(o) : '']));
+    const [x, y] = [index(a.get(env)!), index(b.get(env)!)];
+    for (const [id, body] of x) {
+      if (!y.has(id)) out.push(`${env}: ${id} missing`);
+      else if (y.get(id) !== body) out.push(`${env}: ${id} differs`);
+    }
+    for (const id of y.keys()) if (!x.has(id)) out.push(`${env}: ${id} extra`);
+  }
+  return out;
+}
+
+interface Row {
+  renderer: string;
+  n: number;
+  seconds: number[];
+  peakRssMiB: number[];
+  objects: number;
+  medianSeconds: number;
+  maxPeakRssMiB: number;
+  objectsPerSecond: number;
+  ratioToHelm?: number;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const helm = toolPath('helm');
+  const kubectl = toolPath('kubectl');
+  const versions = {
+    node: process.version,
+    helm: execFileSync(helm, ['version', '--short'], { encoding: 'utf8' }).trim(),
+    kustomize: /Kustomize Version: (\S+)/.exec(execFileSync(kubectl, ['version', '--client'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1],
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+  };
+  console.log(`fleet benchmark: sizes ${options.sizes.join(', ')}, ${options.reps} repetitions, kustomize up to N=${options.kustomizeMax}`);
+  console.log(`node ${versions.node}, helm ${versions.helm}, kustomize ${versions.kustomize}, ${versions.cpus} CPUs (${versions.cpu})`);
+  const profiles = fleetProfiles();
+  const rows: Row[] = [];
+  const problems: string[] = [];
+
+  for (const n of options.sizes) {
+    const dir = path.join(WORK, `n${n}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const services = Array.from({ length: n }, (_, i) => serviceName(i));
+    const renderers = [cdk8sRenderer(n, dir), toolRenderer('helm template', helm, writeHelmChart(path.join(dir, 'chart'), profiles, services), dir)];
+    if (n <= options.kustomizeMax) {
+      const devObjects = new Map<string, any[]>();
+      for (const m of fleetPlatform(n).render().manifests.filter((x) => x.environment === ENVIRONMENTS[0])) {
+        devObjects.set(m.app, [...(devObjects.get(m.app) ?? []), m.object]);
+      }
+      renderers.push(toolRenderer('kubectl kustomize', kubectl, writeKustomizeTree(path.join(dir, 'kustomize'), devObjects, profiles, services), dir));
+    }
+    process.stdout.write(`N=${n}: warm-up`);
+    for (const r of renderers) await r.run();
+    const samples = new Map<string, Measurement[]>(renderers.map((r) => [r.name, []]));
+    for (let rep = 0; rep < options.reps; rep++) {
+      // Alternate the order (A B C, B C A, ...) so that drift between runs hits every renderer.
+      for (let i = 0; i < renderers.length; i++) {
+        const r = renderers[(rep + i) % renderers.length];
+        samples.get(r.name)!.push(await r.run());
+      }
+      process.stdout.write(` ${rep + 1}`);
+    }
+    process.stdout.write('\n');
+
+    const counts = new Map(renderers.map((r) => [r.name, r.count()]));
+    const reference = counts.get(renderers[0].name)!;
+    for (const r of renderers.slice(1)) {
+      for (const env of ENVIRONMENTS) {
+        if (counts.get(r.name)!.get(env) !== reference.get(env)) {
+          problems.push(`N=${n} ${env}: ${r.name} rendered ${counts.get(r.name)!.get(env)} objects, cdk8s ${reference.get(env)}`);
+        }
+      }
+    }
+    if (n <= 100) {
+      // Helm is given the library's values: its objects must equal ours; kustomize's by kind and name.
+      const ours = renderers[0].objects();
+      for (const [i, full] of [[1, true], [2, false]] as const) {
+        if (!renderers[i]) continue;
+        for (const d of differences(ours, renderers[i].objects(), full).slice(0, 5)) problems.push(`N=${n} ${renderers[i].name}: ${d}`);
+      }
+    }
+    const helmSeconds = samples.get('helm template')!.map((m) => m.seconds);
+    for (const r of renderers) {
+      const s = samples.get(r.name)!;
+      const objects = [...reference.values()].reduce((a, b) => a + b, 0);
+      const medianSeconds = median(s.map((m) => m.seconds));
+      rows.push({
+        renderer: r.name,
+        n,
+        seconds: s.map((m) => m.seconds),
+        peakRssMiB: s.map((m) => m.peakRssMiB),
+        objects,
+        medianSeconds,
+        maxPeakRssMiB: Math.max(...s.map((m) => m.peakRssMiB)),
+        objectsPerSecond: objects / medianSeconds,
+        // Paired: each run against the helm run of the same repetition.
+        ratioToHelm: median(s.map((m, i) => m.seconds / helmSeconds[i])),
+      });
+    }
+  }
+
+  const growth = new Map<string, number>();
+  const [from, to] = options.sizes.includes(100) && options.sizes.includes(1000) ? [100, 1000] : [...options.sizes].sort((a, b) => a - b).slice(-2);
+  for (const renderer of new Set(rows.map((r) => r.renderer))) {
+    const a = rows.find((r) => r.renderer === renderer && r.n === from);
+    const b = rows.find((r) => r.renderer === renderer && r.n === to);
+    if (a && b && from !== to) growth.set(renderer, Math.log(b.medianSeconds / a.medianSeconds) / Math.log(to / from));
+  }
+
+  console.log('\n| renderer | N | objects | median wall time | peak RSS | objects/s | paired time ratio to helm |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.renderer} | ${r.n} | ${r.objects} | ${r.medianSeconds.toFixed(2)} s | ${Math.round(r.maxPeakRssMiB)} MiB | ${Math.round(r.objectsPerSecond)} | ${r.ratioToHelm!.toFixed(2)} |`);
+  }
+  if (growth.size) {
+    console.log(`\ngrowth exponent of the median time from N=${from} to N=${to} (1 = linear, 2 = quadratic):`);
+    for (const [renderer, k] of growth) console.log(`  ${renderer}: ${k.toFixed(2)}`);
+  }
+
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const result = { date: new Date().toISOString(), options, versions, rows, growth: Object.fromEntries(growth), growthFrom: from, growthTo: to, problems };
+  for (const file of [`${stamp}.json`, 'latest.json']) fs.writeFileSync(path.join(RESULTS, file), JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nresults: bench/results/${stamp}.json`);
+  if (problems.length) {
+    console.error(`\nthe renderers disagree:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('the three renderers produce the same objects per environment');
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
