@@ -54,4 +54,3 @@ export * from './storage-class';
 export * from './stateful-set';
 export * from './horizontal-pod-autoscaler';
 export * from './argocd-check';
-export * from './horizontal-pod-autoscaler';
