@@ -1,5 +1,6 @@
 import { AppChart, ConcurrencyPolicy, CronJob, CronSchedule, RestartPolicy } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
+import { policyFindings } from './support/policy';
 import { PINGPONG } from './support/pingpong';
 
 /** The notes' pingpong CronJob (000): every minute, restarted on failure. */
@@ -105,4 +106,8 @@ describe('CronSchedule', () => {
     expect(problems).toEqual([expect.stringContaining(`[dev/test/c] schedule: ${message}`)]);
     expect(problems[0]).toContain(`(got ${JSON.stringify(expression)}). Fix: `);
   });
+});
+
+test('the pingpong CronJob passes the platform policy engine (PSS restricted, image policy, requests)', () => {
+  expect(policyFindings(pingpong, 'stage')).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { AppChart, CompletionMode, EnvValue, Job, RestartPolicy } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
+import { policyFindings } from './support/policy';
 import { PINGPONG } from './support/pingpong';
 
 /** The notes' pingpong Job (000): three pods in parallel, never restarted. */
@@ -68,4 +69,8 @@ describe('Job', () => {
     const problems = problemsOf((chart) => new Job(chart, 'latest', { containers: [{ ...PINGPONG, image: 'busybox' }] }));
     expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/latest\] pod\.containers\[0\]\.image: has no tag/)]);
   });
+});
+
+test('the pingpong Job passes the platform policy engine (PSS restricted, image policy, requests)', () => {
+  expect(policyFindings(pingpong, 'stage')).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { AccessMode, AppChart, Deployment, PersistentVolume, PersistentVolumeClaim, PersistentVolumeSource, Probe, ReclaimPolicy, StorageClass, VolumeBindingMode } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
+import { policyFindings } from './support/policy';
 
 /** The notes' mongodb-pv and mongodb-pvc (001): static binding with `storageClassName: ""`, and a pod using the claim. */
 function mongodb(chart: AppChart): void {
@@ -111,4 +112,8 @@ describe('StorageClass', () => {
       expect.stringMatching(/^\[dev\/test\/bad\] provisioner: must be a provisioner name.*\(got "my provisioner"\)/),
     ]);
   });
+});
+
+test('the mongodb and dynamic examples pass the platform policy engine', () => {
+  expect(policyFindings((chart) => { mongodb(chart); dynamic(chart); }, 'stage')).toEqual([]);
 });
