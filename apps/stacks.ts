@@ -1,13 +1,14 @@
 import { StackDefinition } from '../lib';
 import { argocd } from './argocd';
 import { basicAuth } from './basic-auth';
+import { batch } from './batch';
 import { cluster } from './cluster';
 import { journal } from './journal';
 import { kubeApiserver } from './kube-apiserver';
 import { podReader } from './pod-reader';
 
 /** The app stacks Argo CD delivers, one folder each under `dist/<environment>/`. */
-export const apps: StackDefinition[] = [cluster, journal, basicAuth, podReader];
+export const apps: StackDefinition[] = [cluster, journal, basicAuth, batch, podReader];
 
 /**
  * Every stack: the apps, their Argo CD Applications (`dist/<environment>/argocd/`) and the

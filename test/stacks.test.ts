@@ -115,3 +115,30 @@ describe('delivery', () => {
     }
   });
 });
+
+describe('the notes examples, as shipped', () => {
+  test('batch: pingpong Job with three parallel pods (Never), CronJob every minute (OnFailure) without overlapping runs', () => {
+    for (const environment of ENVS) {
+      const objects = objectsOf(environment, 'batch');
+      const job = objects.find((o) => o.kind === 'Job');
+      expect([job.metadata.name, job.spec.parallelism, job.spec.template.spec.restartPolicy]).toEqual(['pingpong', 3, 'Never']);
+      const cron = objects.find((o) => o.kind === 'CronJob');
+      expect([cron.spec.schedule, cron.spec.concurrencyPolicy, cron.spec.jobTemplate.spec.template.spec.restartPolicy]).toEqual(['*/1 * * * *', 'Forbid', 'OnFailure']);
+    }
+  });
+
+  test('basic-auth: .htpasswd from an ExternalSecret, mounted read-only where BASIC_AUTH_FILE points', () => {
+    const objects = objectsOf('stage', 'basic-auth');
+    expect(objects.find((o) => o.kind === 'ExternalSecret').spec.target.name).toBe('nginx-secret');
+    const nginx = objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'nginx');
+    expect(nginx.env).toContainEqual({ name: 'BASIC_AUTH_FILE', value: '/etc/nginx/secret/.htpasswd' });
+    expect(nginx.volumeMounts).toContainEqual({ name: 'nginx-secret', mountPath: '/etc/nginx/secret', readOnly: true });
+  });
+
+  test('pod-reader: the only pod that mounts its token, bound to a read-only ClusterRole on pods', () => {
+    const withToken = shipped.filter((m) => m.environment === 'prod').flatMap((m) => podsOf([m.object])).filter(({ template }) => template.spec.automountServiceAccountToken !== false);
+    expect(withToken.map(({ owner }) => owner.metadata.name)).toEqual(['pod-reader']);
+    const role = objectsOf('prod', 'pod-reader').find((o) => o.kind === 'ClusterRole');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] }]);
+  });
+});
