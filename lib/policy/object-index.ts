@@ -48,29 +48,66 @@ export class ObjectIndex {
   /** Every pod template, in object order. */
   public readonly pods: readonly PodRef[];
 
+  // Lookup tables, so that rules stay linear in the number of objects (a fleet has thousands).
+  private readonly byKind = new Map<string, PolicyObject[]>();
+  private readonly byId = new Map<string, PolicyObject>();
+  /** Pods by label key, then by namespace and value of that label; built per key on first use. */
+  private readonly podsByLabel = new Map<string, Map<string, PodRef[]>>();
+
   private constructor(public readonly objects: readonly PolicyObject[]) {
     this.pods = objects.flatMap(podsOf);
+    for (const o of objects) {
+      const kind = o.object.kind;
+      const list = this.byKind.get(kind);
+      if (list) list.push(o);
+      else this.byKind.set(kind, [o]);
+      const id = objectId(kind, o.namespace, o.object.metadata?.name);
+      if (!this.byId.has(id)) this.byId.set(id, o);
+    }
   }
 
   /** Objects of a kind, optionally only in one namespace. */
   public ofKind(kind: string, namespace?: string): PolicyObject[] {
-    return this.objects.filter((o) => o.object.kind === kind && (namespace === undefined || o.namespace === namespace));
+    const list = this.byKind.get(kind) ?? [];
+    return list.filter((o) => namespace === undefined || o.namespace === namespace);
   }
 
   /** The object of a kind with a name in a namespace. */
   public find(kind: string, namespace: string, name: string): PolicyObject | undefined {
-    return this.objects.find((o) => o.object.kind === kind && o.namespace === namespace && o.object.metadata?.name === name);
+    return this.byId.get(objectId(kind, namespace, name));
   }
 
   /** The pod templates of a namespace whose labels a selector matches. */
   public podsSelectedBy(namespace: string, selector: LabelSelector): PodRef[] {
-    return this.pods.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
+    return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
   }
 
   /** Pod Security Standards level a Namespace object of the environment enforces, if it sets one. */
   public enforcedLevel(namespace: string): string | undefined {
     return this.find('Namespace', '', namespace)?.object.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
   }
+
+  private podsLabelled(key: string): Map<string, PodRef[]> {
+    let index = this.podsByLabel.get(key);
+    if (!index) {
+      index = new Map();
+      for (const p of this.pods) {
+        if (!Object.prototype.hasOwnProperty.call(p.labels, key)) continue;
+        const id = objectId(key, p.owner.namespace, p.labels[key]);
+        const list = index.get(id);
+        if (list) list.push(p);
+        else index.set(id, [p]);
+      }
+      this.podsByLabel.set(key, index);
+    }
+    return index;
+  }
+}
+
+function objectId(kind: unknown, namespace: string, name: unknown): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
 }
 
 /** A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, ReplicationController). */
