@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { AppChart, EnvValue, Environment, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, Waiver } from '../lib';
-import { rawDeployment, web } from './fixtures/policy-stack';
+import { goodPodSpec, IMAGE, rawDeployment, web } from './fixtures/policy-stack';
 import { ENV, EnvName, toYaml } from './support/harness';
 import { refusalOf } from './support/refusal';
 
@@ -334,6 +334,8 @@ describe('seeded mistakes fail the synth with the rule id', () => {
   test('PLT070 readiness probe on serving containers of long-running workloads', () => {
     expectFinding(refused((chart) => rawDeployment(chart, 'a', {}, { readinessProbe: undefined })), 'dev/test/a', 'PLT070', 'spec.template.spec.containers[0].readinessProbe', undefined);
     expect(accepted((chart) => rawDeployment(chart, 'a', {}, { readinessProbe: undefined, ports: undefined })).length).toBe(1);
+    const exporter = { name: 'exporter', image: IMAGE, ports: [{ containerPort: 9100, name: 'metrics' }], resources: goodPodSpec().containers[0].resources, securityContext: goodPodSpec().containers[0].securityContext };
+    expect(accepted((chart) => rawDeployment(chart, 'a', { containers: [goodPodSpec().containers[0], exporter] })).length).toBe(1);
   });
 
   test('PLT071 requests and memory limit on every container', () => {

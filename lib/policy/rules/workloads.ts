@@ -27,21 +27,23 @@ export const imagePolicy = Rule.of({
     .flatMap(({ container, field }) => Image.of(String(container.image ?? '')).problems(`${field}.image`, policy).map((p) => violation(pod.owner, p)))),
 });
 
-/** PLT070: long-running containers that serve traffic have a readiness probe. */
+/** PLT070: the serving container of a long-running workload has a readiness probe. */
 export const readinessProbe = Rule.of({
   id: 'PLT070',
   name: 'readiness-probe',
   severity: Severity.ERROR,
-  rationale: 'Without a readiness probe a container gets traffic as soon as it starts, and a rollout proceeds over pods that do not serve.',
-  fix: 'Add a readiness probe (HTTP, TCP or gRPC) to every container of a Deployment, StatefulSet or DaemonSet that declares ports.',
-  check: ({ index }) => index.pods.filter((p) => LONG_RUNNING_KINDS.includes(p.owner.object.kind)).flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
-    .filter(({ container, init }) => !init && (container.ports ?? []).length > 0 && !container.readinessProbe)
-    .map(({ container, field }) => violation(pod.owner, {
-      field: `${field}.readinessProbe`,
+  rationale: 'Without a readiness probe a pod gets traffic as soon as it starts, and a rollout proceeds over pods that do not serve.',
+  fix: 'Give the first (serving) container of every Deployment, StatefulSet or DaemonSet that declares ports a readiness probe; helpers (sidecars, exporters) follow it.',
+  check: ({ index }) => index.pods.filter((p) => LONG_RUNNING_KINDS.includes(p.owner.object.kind)).flatMap((pod) => {
+    const primary = pod.spec.containers?.[0];
+    if (!primary || !(primary.ports ?? []).length || primary.readinessProbe) return [];
+    return [violation(pod.owner, {
+      field: `${specField(pod)}.containers[0].readinessProbe`,
       value: undefined,
-      message: `is missing on container ${container.name}, which serves ports ${(container.ports ?? []).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
+      message: `is missing on container ${primary.name}, which serves ports ${(primary.ports ?? []).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
       fix: 'add readiness: Probe.fromHttpGet(...) or Probe.fromTcpSocket(...)',
-    }))),
+    })];
+  }),
 });
 
 /** PLT071: containers request CPU and memory and limit memory. */
