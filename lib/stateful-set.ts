@@ -37,6 +37,14 @@ export class StatefulSetUpdateStrategy {
   }
 }
 
+/** What happens to the members' claims (the notes, 001: by default they outlive the set). */
+export enum ClaimRetention {
+  /** Keep the claims and their data. */
+  RETAIN = 'Retain',
+  /** Delete the claims (and, with a Delete reclaim policy, the data). */
+  DELETE = 'Delete',
+}
+
 /** A Service for clients of the set (reads from any ready member). */
 export interface ClientServiceOptions {
   /**
@@ -82,6 +90,16 @@ export interface StatefulSetProps extends WorkloadProps {
    * @default - none
    */
   readonly volumeClaimTemplates?: VolumeClaimTemplate[];
+  /**
+   * What happens to the claims when the StatefulSet is deleted.
+   * @default ClaimRetention.RETAIN (Kubernetes' default)
+   */
+  readonly claimsWhenDeleted?: ClaimRetention;
+  /**
+   * What happens to the claims of members removed by scaling down.
+   * @default ClaimRetention.RETAIN (Kubernetes' default: a member scaled up again finds its data)
+   */
+  readonly claimsWhenScaled?: ClaimRetention;
   /**
    * Order of member creation and removal.
    * @default PodManagementPolicy.ORDERED_READY
@@ -148,6 +166,9 @@ export class StatefulSet extends Workload {
         revisionHistoryLimit: props.revisionHistoryLimit,
         template: Lazy.any({ produce: () => this.template() }),
         volumeClaimTemplates: this.claims.length ? this.claims.map((c) => c.toK8s()) : undefined,
+        persistentVolumeClaimRetentionPolicy: props.claimsWhenDeleted || props.claimsWhenScaled
+          ? { whenDeleted: props.claimsWhenDeleted, whenScaled: props.claimsWhenScaled }
+          : undefined,
       },
     });
     if (props.clientService) {
@@ -209,6 +230,12 @@ export class StatefulSet extends Workload {
       problems.push({ field: 'updateStrategy.partition', value: partition, message: `is above the member count (${r}), so no member is ever updated`, fix: `use at most ${r}; members with an ordinal >= partition are updated` });
     }
     problems.push(...this.claimProblems());
+    // SRV records (_<port>._tcp.<service>) exist only for named ports.
+    p.ports.forEach((port, i) => {
+      if (!port.name && typeof port.targetPort !== 'string') {
+        problems.push({ field: `ports[${i}].name`, value: port.port, message: 'is missing: members are found by named ports (DNS SRV records)', fix: 'name the port, e.g. "redis"' });
+      }
+    });
     for (const ordinal of this.wiredOrdinals) {
       if (!Number.isInteger(ordinal) || ordinal < 0 || (r !== undefined && ordinal >= r)) {
         problems.push({

@@ -1,4 +1,4 @@
-import { AppChart, ConfigMap, EnvValue, ExistingSecret, PodManagementPolicy, Probe, Resources, ResourceSize, StatefulSet, StatefulSetUpdateStrategy, Volume, VolumeClaimTemplate } from '../lib';
+import { AppChart, ClaimRetention, ConfigMap, EnvValue, ExistingSecret, PodManagementPolicy, Probe, Resources, ResourceSize, StatefulSet, StatefulSetUpdateStrategy, Volume, VolumeClaimTemplate } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 import { policyFindings } from './support/policy';
 
@@ -197,6 +197,8 @@ describe('StatefulSet options', () => {
     updateStrategy: StatefulSetUpdateStrategy.onDelete(),
     minReadySeconds: 10,
     revisionHistoryLimit: 3,
+    claimsWhenDeleted: ClaimRetention.DELETE,
+    claimsWhenScaled: ClaimRetention.RETAIN,
     containers: [{ name: 'peer', image: 'registry.example.com/peer:1.0.0', ports: [{ number: 7946, name: 'gossip' }], readiness: Probe.fromTcpSocket('gossip') }],
   });
 
@@ -206,6 +208,7 @@ describe('StatefulSet options', () => {
     const objects = render(gossip);
     const spec = find(objects, 'StatefulSet', 'peers').spec;
     expect(spec).toMatchObject({ serviceName: 'peers-mesh', podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' }, minReadySeconds: 10, revisionHistoryLimit: 3 });
+    expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
     expect(find(objects, 'Service', 'peers-mesh').spec.publishNotReadyAddresses).toBe(true);
   });
 
@@ -222,6 +225,11 @@ describe('StatefulSet refusals', () => {
   test('no port for the headless Service', () => {
     const problems = problemsOf((chart) => new StatefulSet(chart, 'db', { ports: [], containers: [peer] }));
     expect(problems).toEqual(['[dev/test/db/Headless] ports: a Service needs at least one port (got []). Fix: add the port the workload serves on']);
+  });
+
+  test('an unnamed headless Service port', () => {
+    const problems = problemsOf((chart) => new StatefulSet(chart, 'db', { ports: [{ port: 7000 }], containers: [peer] }));
+    expect(problems).toEqual(['[dev/test/db] ports[0].name: is missing: members are found by named ports (DNS SRV records) (got 7000). Fix: name the port, e.g. "redis"']);
   });
 
   test('a headless Service port no container exposes', () => {
