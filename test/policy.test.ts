@@ -1,5 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
-import { AppChart, EnvValue, Environment, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, Waiver } from '../lib';
+import { createPlatform } from '../apps/platform';
+import { stacks } from '../apps/stacks';
+import { AppChart, EnvValue, Environment, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, SynthError, Waiver } from '../lib';
 import { goodPodSpec, IMAGE, rawDeployment, web } from './fixtures/policy-stack';
 import { ENV, EnvName, toYaml } from './support/harness';
 import { refusalOf } from './support/refusal';
@@ -417,5 +422,40 @@ describe('library constructs', () => {
       d.pod.primary.addEnv('DB_PASSWORD', EnvValue.fromSecret('db-creds', 'password'));
     });
     expectFinding(problems, 'dev/test/web/Resource', 'PLT040', 'spec.template.spec.containers[0].env[0].valueFrom', 'db-creds');
+  });
+});
+
+describe('wired into the shipped platform (npm run synth)', () => {
+  test('the shipped platform runs the engine and its stacks synth with zero findings', () => {
+    const shipped = createPlatform();
+    expect(shipped.props.checks?.some((c) => c instanceof PolicyEngine)).toBe(true);
+    expect(shipped.render().warnings.filter((w) => / PLT\d{3} /.test(w))).toEqual([]);
+  });
+
+  test('a seeded mistake fails the whole synth, listing every finding, and writes nothing', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-synth-'));
+    try {
+      const seeded: StackDefinition = {
+        name: 'seeded',
+        define: (chart) => {
+          web(chart);
+          raw(chart, 'orphan', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orphan' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } });
+        },
+      };
+      const platform = createPlatform({ stacks: [...stacks, seeded] });
+      let error: unknown;
+      try {
+        platform.synth(out);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SynthError);
+      const problems = (error as SynthError).problems;
+      const envs = platform.props.environments.map((e) => e.name);
+      expect(problems).toEqual(envs.map((env) => expect.stringMatching(new RegExp(`^\\[${env}/seeded/orphan\\] PLT010 spec\\.selector: matches no pod template .* Fix: `))));
+      expect(fs.readdirSync(out)).toEqual([]);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });
