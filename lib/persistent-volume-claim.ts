@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from './app-chart';
 import { Names } from './names';
+import type { PersistentVolume } from './persistent-volume';
 import { addProblems, Problem } from './problem';
 import { parseQuantity } from './quantity';
 import { Volume } from './volume';
@@ -58,12 +59,12 @@ export function claimSpec(options: ClaimOptions, volumeName?: string): k8s.Persi
   };
 }
 
-/** Problems of {@link ClaimOptions}: a size that is not a positive quantity, no or unknown access modes. */
-export function claimProblems(field: string, options: ClaimOptions): Problem[] {
-  const problems: Problem[] = [...sizeProblems(`${field}size`, options.size)];
-  problems.push(...accessModeProblems(`${field}accessModes`, options.accessModes));
+/** Problems of {@link ClaimOptions}, with fields under `prefix`: a size that is not a positive quantity, no or unknown access modes. */
+export function claimProblems(prefix: string, options: ClaimOptions): Problem[] {
+  const problems: Problem[] = [...sizeProblems(`${prefix}size`, options.size)];
+  problems.push(...accessModeProblems(`${prefix}accessModes`, options.accessModes));
   if (options.storageClassName) {
-    problems.push(...Names.dnsSubdomain(`${field}storageClassName`, options.storageClassName));
+    problems.push(...Names.dnsSubdomain(`${prefix}storageClassName`, options.storageClassName));
   }
   return problems;
 }
@@ -110,7 +111,7 @@ export class PersistentVolumeClaim extends Construct {
    * A claim bound to one pre-provisioned PersistentVolume (static binding, `storageClassName: ""`),
    * asking for its whole capacity: the notes' mongodb-pvc.
    */
-  public static forVolume(scope: Construct, id: string, volume: { readonly name: string; readonly size: string; readonly accessModes: AccessMode[] }, options: { readonly name?: string } = {}): PersistentVolumeClaim {
+  public static forVolume(scope: Construct, id: string, volume: PersistentVolume, options: { readonly name?: string } = {}): PersistentVolumeClaim {
     return new PersistentVolumeClaim(scope, id, {
       name: options.name,
       size: volume.size,
@@ -168,8 +169,9 @@ export class VolumeClaimTemplate {
     return this.props.name;
   }
 
-  public problems(field: string): Problem[] {
-    return [...Names.dnsLabel(`${field}name`, this.name), ...claimProblems(field, this.props)];
+  /** Problems of the template, with fields under `prefix`. */
+  public problems(prefix: string): Problem[] {
+    return [...Names.dnsLabel(`${prefix}name`, this.name), ...claimProblems(prefix, this.props)];
   }
 
   public toK8s(): k8s.KubePersistentVolumeClaimProps {
