@@ -50,7 +50,11 @@ export interface Finding extends Problem {
 
 /** A check over all rendered objects of one environment (cross-object rules). */
 export interface ManifestCheck {
-  check(manifests: readonly Manifest[], environment: Environment): Finding[];
+  /**
+   * Findings over the rendered objects of one environment; `app` is the environment's construct
+   * tree, for what renders no object (e.g. a Secret declared to exist in the cluster).
+   */
+  check(manifests: readonly Manifest[], environment: Environment, app?: App): Finding[];
 }
 
 /** Extra files written next to the manifests (kustomizations, indexes); runs after all checks passed. */
@@ -175,7 +179,7 @@ export class Platform {
         }
       }
       for (const check of this.props.checks ?? []) {
-        for (const f of check.check(envManifests, environment)) {
+        for (const f of check.check(envManifests, environment, app)) {
           const line = `[${f.path}] ${f.rule} ${formatProblem(f)}`;
           (f.severity === 'error' ? problems : warnings).push(line);
         }

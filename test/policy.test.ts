@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { createPlatform } from '../apps/platform';
 import { stacks } from '../apps/stacks';
-import { AppChart, EnvValue, Environment, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, SynthError, Waiver } from '../lib';
+import { AppChart, EnvValue, Environment, ExistingSecret, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, SynthError, Waiver } from '../lib';
 import { goodPodSpec, IMAGE, rawDeployment, web } from './fixtures/policy-stack';
 import { ENV, EnvName, toYaml } from './support/harness';
 import { refusalOf } from './support/refusal';
@@ -416,6 +416,14 @@ describe('waivers', () => {
 });
 
 describe('library constructs', () => {
+  test('a Secret declared with ExistingSecret resolves (it renders nothing: the cluster has it)', () => {
+    const objects = accepted((chart) => {
+      const redis = new ExistingSecret(chart, 'redis', { name: 'redis-password', keys: ['password'], createdBy: 'the redis operator' });
+      web(chart).pod.primary.addEnv('REDIS_PASSWORD', redis.env('password'));
+    });
+    expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service']);
+  });
+
   test('EnvValue.fromSecret to a missing Secret is caught at synth', () => {
     const problems = refused((chart) => {
       const d = web(chart);

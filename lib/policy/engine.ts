@@ -1,4 +1,6 @@
+import { App } from 'cdk8s';
 import { Environment, ImagePolicy, PodSecurityLevel } from '../environment';
+import { ExistingSecret } from '../existing-secret';
 import { Finding, Manifest, ManifestCheck } from '../platform';
 import { ObjectIndex } from './object-index';
 import { ExternalReferences, Rule } from './rule';
@@ -64,8 +66,11 @@ export class PolicyEngine implements ManifestCheck {
     this.external = props.external ?? {};
   }
 
-  public check(manifests: readonly Manifest[], environment: Environment): Finding[] {
-    return this.evaluate(
+  /** The findings of one environment; ExistingSecrets in `app` count as declared external Secrets. */
+  public check(manifests: readonly Manifest[], environment: Environment, app?: App): Finding[] {
+    const existing = (app?.node.findAll() ?? []).filter((c): c is ExistingSecret => c instanceof ExistingSecret).map((s) => s.name);
+    const external = { ...this.external, secrets: [...(this.external.secrets ?? []), ...existing] };
+    return new PolicyEngine({ rules: this.rules, external }).evaluate(
       manifests.map((m) => ({ object: m.object, path: m.constructPath, file: m.file })),
       { namespace: environment.namespace, podSecurity: environment.podSecurity, imagePolicy: environment.imagePolicy },
     );
