@@ -117,6 +117,21 @@ describe('delivery', () => {
 });
 
 describe('the notes examples, as shipped', () => {
+  test('journal: redis is a StatefulSet behind a headless Service with its password Secret mounted; /api wins over /', () => {
+    const objects = objectsOf('prod', 'journal');
+    const redis = objects.find((o) => o.kind === 'StatefulSet');
+    const headless = objects.find((o) => o.kind === 'Service' && o.metadata.name === redis.spec.serviceName);
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(redis.spec.template.spec.volumes).toContainEqual({ name: 'redis-password', secret: { secretName: 'journal-redis-password', defaultMode: 0o400 } });
+    expect(objects.find((o) => o.kind === 'ExternalSecret').metadata.name).toBe('journal-redis-password');
+    const frontend = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'journal-server').spec.template.spec;
+    expect(frontend.containers[0].volumeMounts).toContainEqual({ name: 'passwd-volume', mountPath: '/etc/redis-passwd', readOnly: true });
+    const ingress = objects.find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name])).toEqual([['/api', 'journal-server'], ['/', 'journal-fileserver']]);
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+  });
+
   test('batch: pingpong Job with three parallel pods (Never), CronJob every minute (OnFailure) without overlapping runs', () => {
     for (const environment of ENVS) {
       const objects = objectsOf(environment, 'batch');
