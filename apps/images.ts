@@ -13,7 +13,8 @@ const IMAGES = {
   nginx: { tag: 'gihyodocker/nginx:3f9c2a1', digest: 'gihyodocker/nginx@sha256:503bfe0363b9e74e3f100875ad3dbd95542ced48b3d9fce880163b78dc9c4ee6' },
   echo: { tag: 'gihyodocker/echo:4d5e6f7', digest: 'gihyodocker/echo@sha256:ee6c0786df1edba0d6b16b6e06a90809e56cecb3759d3479715054108f8aa9df' },
   todoapi: { tag: 'gihyodocker/todoapi:9b8e7d6', digest: 'gihyodocker/todoapi@sha256:a01bb6c57838fab0ab5dc05604f11aa7d4ca23df89789aa7b7f01928645efb36' },
-  mysql: { tag: 'mysql:8.0.36', digest: 'mysql@sha256:4a1fd30cee9ed10af5847009f9c1d55a8cc0e28ce6a0e045f20baad26b7e10e9' },
+  mysql: { tag: 'mysql:5.7.44', digest: 'mysql@sha256:472ac36cc763190826bb16e0b19113eee89d81503d8babd974846b4d0009054e' },
+  xtrabackup: { tag: 'gcr.io/google-samples/xtrabackup:1.0', digest: 'gcr.io/google-samples/xtrabackup@sha256:8d44a761b810f10f56833d5746bf282556922c15f938076b607a2a5eb18c89ea' },
   alpineBash: { tag: 'gihyodocker/alpine:bash', digest: 'gihyodocker/alpine@sha256:b5eb34cc42ba3e1b2ac8f9de8d7cce0c7243f0475d49cc013a3951950572330b' },
   kubectl: { tag: 'bitnami/kubectl:1.27.4', digest: 'bitnami/kubectl@sha256:a442783876f9eb6e7c306a3f0318185f8cd21e709664642e97531fe5664809cf' },
 } as const;

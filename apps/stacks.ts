@@ -6,9 +6,10 @@ import { cluster } from './cluster';
 import { journal } from './journal';
 import { kubeApiserver } from './kube-apiserver';
 import { podReader } from './pod-reader';
+import { todo } from './todo';
 
 /** The app stacks Argo CD delivers, one folder each under `dist/<environment>/`. */
-export const apps: StackDefinition[] = [cluster, journal, basicAuth, batch, podReader];
+export const apps: StackDefinition[] = [cluster, journal, todo, basicAuth, batch, podReader];
 
 /**
  * Every stack: the apps, their Argo CD Applications (`dist/<environment>/argocd/`) and the

@@ -132,6 +132,23 @@ describe('the notes examples, as shipped', () => {
     expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
   });
 
+  test('todo: nginx and the api in one pod, DB URLs from mysql-secret, mysql primary and replicas', () => {
+    for (const [environment, members] of [['dev', 2], ['stage', 3], ['prod', 3]] as const) {
+      const objects = objectsOf(environment, 'todo');
+      const pod = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'todoapi').spec.template.spec;
+      expect(pod.containers.map((c: any) => c.name)).toEqual(['api', 'nginx']);
+      expect(pod.containers[0].env).toEqual([
+        { name: 'TODO_BIND', value: ':8080' },
+        { name: 'TODO_MASTER_URL', valueFrom: { secretKeyRef: { name: 'mysql-secret', key: 'master-url' } } },
+        { name: 'TODO_SLAVE_URL', valueFrom: { secretKeyRef: { name: 'mysql-secret', key: 'slave-url' } } },
+      ]);
+      expect(pod.containers[1].env).toContainEqual({ name: 'BACKEND_HOST', value: 'localhost:8080' });
+      const mysql = objects.find((o) => o.kind === 'StatefulSet');
+      expect([mysql.metadata.name, mysql.spec.replicas, mysql.spec.serviceName]).toEqual(['todo-mysql', members, 'todo-mysql']);
+      expect(mysql.spec.template.spec.containers[1].command[2]).toContain(`MASTER_HOST='todo-mysql-0.todo-mysql.${environment}.svc.cluster.local'`);
+    }
+  });
+
   test('batch: pingpong Job with three parallel pods (Never), CronJob every minute (OnFailure) without overlapping runs', () => {
     for (const environment of ENVS) {
       const objects = objectsOf(environment, 'batch');
