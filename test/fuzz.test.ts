@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import {
-  AppChart, ConfigMap, Deployment, EnvValue, Platform, PolicyEngine, Probe, Secret, SecretValue, Service, ServiceType, SynthError,
+  AppChart, ConcurrencyPolicy, ConfigMap, CronJob, CronSchedule, Deployment, EnvValue, HorizontalPodAutoscaler, Ingress, Job, Metric, Platform,
+  PodManagementPolicy, PolicyEngine, Probe, Secret, SecretValue, Service, ServiceType, StatefulSet, SynthError, VolumeClaimTemplate,
 } from '../lib';
 import { ENV } from './support/harness';
 import { assertStrictlyValid } from './support/strict-schema';
@@ -81,7 +82,7 @@ const servicePort = fc.oneof(
   { weight: 1, arbitrary: fc.record({ port: portNumber, targetPort: fc.option(fc.oneof(portNumber, portName), { nil: undefined }), name: fc.option(portName, { nil: undefined }) }) },
 );
 
-const RUNS = 250;
+const RUNS = 200;
 
 afterAll(() => {
   const line = (t: Tally) => `${t.cases} cases (${t.rendered} rendered, ${t.refused} refused)`;
@@ -129,6 +130,67 @@ test('Secret', () => {
         type,
         data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, SecretValue.nonSensitive(v)])),
       }));
+    }), { numRuns: RUNS });
+});
+
+const count = (min: number, max: number) => fc.option(fc.integer({ min, max }), { nil: undefined });
+const web = { name: 'web', image: 'registry.example.com/app:3f2a9c1', ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromTcpSocket('http') };
+
+test('HorizontalPodAutoscaler', () => {
+  const metric = fc.oneof(
+    fc.integer({ min: -5, max: 150 }).map((n) => Metric.cpuUtilization(n)),
+    fc.integer({ min: -5, max: 150 }).map((n) => Metric.memoryUtilization(n)),
+    fc.constantFrom('500m', '0', '1', 'lots', '256Mi').map((q) => Metric.cpuAverageValue(q)),
+  );
+  fc.assert(fc.property(env, name, count(-1, 12), count(-1, 12), fc.array(metric, { maxLength: 3 }), (e, hpaName, minReplicas, maxReplicas, metrics) => {
+    outcome('HorizontalPodAutoscaler', e, (chart) => {
+      const target = new Deployment(chart, 'web', { containers: [web] });
+      HorizontalPodAutoscaler.ifEnabled(chart, 'hpa', { target, name: hpaName, minReplicas, maxReplicas, metrics: metrics.length ? metrics : undefined });
+    });
+  }), { numRuns: RUNS });
+});
+
+test('StatefulSet', () => {
+  fc.assert(fc.property(env, name, count(-1, 5), count(-1, 4), fc.constantFrom(...Object.values(PodManagementPolicy)), fc.boolean(), fc.option(portName, { nil: undefined }),
+    (e, setName, replicas, partition, podManagementPolicy, withClaim, portNameOrNot) => {
+      outcome('StatefulSet', e, (chart) => {
+        const claim = VolumeClaimTemplate.readWriteOnce('data', '1Gi');
+        new StatefulSet(chart, 'db', {
+          name: setName,
+          replicas,
+          podManagementPolicy,
+          updateStrategy: partition === undefined ? undefined : { partition } as any,
+          containers: [{ ...web, mounts: withClaim ? [{ volume: claim.volume, path: '/data' }] : [] }],
+          ports: [{ port: 8080, targetPort: 'http', name: portNameOrNot }],
+          volumeClaimTemplates: withClaim ? [claim] : undefined,
+        });
+      });
+    }), { numRuns: RUNS });
+});
+
+test('Ingress', () => {
+  const path = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('/', '/api', '/api/v1', '/static') }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
+  const host = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('web', 'api', '*.apps').map((h) => `${h}.dev.example.com`) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
+  const port = fc.oneof({ weight: 5, arbitrary: fc.constantFrom<number | string | undefined>(80, 'http', undefined) }, { weight: 1, arbitrary: fc.oneof(portNumber, portName) });
+  const rule = fc.record({ host, paths: fc.uniqueArray(fc.record({ path, port }), { minLength: 1, maxLength: 3, selector: (p) => p.path }) });
+  fc.assert(fc.property(env, fc.oneof({ weight: 5, arbitrary: fc.uniqueArray(rule, { minLength: 1, maxLength: 2, selector: (r) => r.host }) }, { weight: 1, arbitrary: fc.array(rule, { maxLength: 2 }) }), fc.boolean(),
+    (e, rules, tls) => {
+      outcome('Ingress', e, (chart) => {
+        const service = new Service(chart, 'web-service', { target: new Deployment(chart, 'web', { containers: [web] }), name: 'web', ports: [{ port: 80, targetPort: 'http' }] });
+        new Ingress(chart, 'ingress', { tls, rules: rules.map((r) => ({ host: r.host, paths: r.paths.map((p) => ({ path: p.path, backend: { service, port: p.port } })) })) });
+      });
+    }), { numRuns: RUNS });
+});
+
+test('Job and CronJob', () => {
+  fc.assert(fc.property(env, name, count(-1, 5), count(-1, 5), count(-1, 10), fc.oneof(fc.constant(CronSchedule.DAILY), fc.integer({ min: -1, max: 70 }).map((m) => CronSchedule.everyMinutes(m))),
+    fc.constantFrom(...Object.values(ConcurrencyPolicy)),
+    (e, jobName, parallelism, completions, backoffLimit, schedule, concurrencyPolicy) => {
+      outcome('Job+CronJob', e, (chart) => {
+        const container = { name: 'task', image: 'registry.example.com/task:3f2a9c1' };
+        new Job(chart, 'job', { name: jobName, parallelism, completions, backoffLimit, containers: [container] });
+        new CronJob(chart, 'cron', { schedule, concurrencyPolicy, containers: [container] });
+      });
     }), { numRuns: RUNS });
 });
 
