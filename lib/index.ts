@@ -54,3 +54,4 @@ export * from './storage-class';
 export * from './stateful-set';
 export * from './horizontal-pod-autoscaler';
 export * from './argocd-check';
+export * from './output-folder';

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
+import { OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
 import { YamlWriter } from './yaml-writer';
 
@@ -205,14 +204,7 @@ export class Platform {
   public synth(outdir: string): Rendering {
     const rendering = this.render();
     const envNames = new Set([...rendering.files.keys()].map((f) => f.split('/')[0]));
-    for (const env of envNames) {
-      fs.rmSync(path.join(outdir, env), { recursive: true, force: true });
-    }
-    for (const [file, content] of rendering.files) {
-      const target = path.join(outdir, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, content);
-    }
+    OutputFolder.sync(outdir, envNames, rendering.files);
     return rendering;
   }
 
