@@ -94,7 +94,8 @@ describe('Environment problems', () => {
 
 describe('selecting and adding environments', () => {
   test('adding a fourth environment is one more list entry and renders qa/<app>/ files', () => {
-    const qa = Environment.qa({ baseDomain: 'qa.example.com', replicas: 2 });
+    // Without autoscaling, so that qa differs from dev in replicas only (an autoscaler would add an HPA).
+    const qa = Environment.qa({ baseDomain: 'qa.example.com', replicas: 2, autoscaling: undefined });
     const files = createPlatform({ environments: [...environments, qa] }).render().files;
     const dev = createPlatform().render().files;
     const qaFiles = [...files.keys()].filter((f) => f.startsWith('qa/'));

@@ -80,6 +80,16 @@ describe('environment differences are visible', () => {
     expect(hosts('prod')).toEqual(['basic-auth.example.com', 'journal.example.com']);
   });
 
+  test('the journal API autoscales within the profile\'s bounds where it enables autoscaling, and has fixed replicas elsewhere', () => {
+    const hpa = (e: string) => objectsOf(e, 'journal').find((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpa('dev')).toBeUndefined();
+    expect(deployment('dev', 'journal', 'journal-server').spec.replicas).toBe(1);
+    expect([hpa('stage').spec.minReplicas, hpa('stage').spec.maxReplicas]).toEqual([2, 5]);
+    expect([hpa('prod').spec.minReplicas, hpa('prod').spec.maxReplicas]).toEqual([3, 10]);
+    expect(hpa('prod').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'journal-server' });
+    expect(deployment('prod', 'journal', 'journal-server').spec.replicas).toBeUndefined();
+  });
+
   test('PodDisruptionBudgets only where the profile asks for high availability', () => {
     const pdbs = (e: string) => objectsOf(e).filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name).sort();
     expect(pdbs('dev')).toEqual([]);

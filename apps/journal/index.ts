@@ -1,6 +1,6 @@
 import {
-  Adapter, ConfigMap, Deployment, EnvValue, ExternalSecret, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Probe, Service, ServiceMonitor, StackDefinition,
-  StatefulSet, VolumeClaimTemplate,
+  Adapter, ConfigMap, Deployment, EnvValue, ExternalSecret, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Probe, ScalingBehavior, Service, ServiceMonitor,
+  StackDefinition, StatefulSet, VolumeClaimTemplate,
 } from '../../lib';
 import { image } from '../images';
 
@@ -11,7 +11,7 @@ import { image } from '../images';
  * own disk behind a headless Service (stateful → StatefulSet, the notes), a static file server
  * (nginx) with the web pages, and an Ingress whose host is the environment's, routing `/api` to
  * the API and everything else to the file server. A redis exporter (adapter) exposes metrics
- * that Prometheus scrapes through a ServiceMonitor.
+ * that Prometheus scrapes through a ServiceMonitor. The API autoscales where the profile allows.
  */
 export const journal: StackDefinition = {
   name: 'journal',
@@ -73,6 +73,8 @@ export const journal: StackDefinition = {
       }],
     });
     const frontendService = new Service(chart, 'frontend-service', { target: frontend, ports: [{ port: 8080, targetPort: 'http' }] });
+    // Where the profile enables autoscaling (stage, prod), the API scales on CPU within its bounds.
+    HorizontalPodAutoscaler.ifEnabled(chart, 'frontend-autoscaler', { target: frontend, behavior: ScalingBehavior.gentleScaleDown() });
 
     const fileserver = new Deployment(chart, 'fileserver', {
       name: 'journal-fileserver',
