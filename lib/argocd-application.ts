@@ -40,6 +40,12 @@ export interface ArgoCdApplicationProps {
 const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /**
+ * Retries of a failed automated sync: apps are synced independently, so an app may be synced
+ * before the namespace or CRD it needs exists; it succeeds on a retry once they do.
+ */
+const AUTOMATED_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
+
+/**
  * An Argo CD Application delivering one folder of rendered manifests to one environment.
  * Automated sync prunes and self-heals, so Git stays the only source of truth; manual sync
  * (production) waits for a human, who sees the diff first.
@@ -63,7 +69,7 @@ export class ArgoCdApplication extends Construct {
         project: props.project.name,
         source: { repoUrl: props.repoURL, path: props.path, targetRevision: props.targetRevision ?? 'HEAD' },
         destination: { server: props.project.server, namespace },
-        syncPolicy: this.sync === SyncPolicy.AUTOMATED ? { automated: { prune: true, selfHeal: true } } : undefined,
+        syncPolicy: this.sync === SyncPolicy.AUTOMATED ? { automated: { prune: true, selfHeal: true }, retry: AUTOMATED_RETRY } : undefined,
       },
     });
     addProblems(this, () => this.problems(props, namespace));

@@ -30,7 +30,7 @@ describe('Argo CD delivery', () => {
   test('dev and stage sync automatically with prune and self-heal; prod waits for a human', () => {
     for (const environment of ['dev', 'stage'] as const) {
       const app = find(render(delivery.define, { ...options, environment }), 'Application', `${environment}-journal`);
-      expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+      expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } });
     }
     expect(find(render(delivery.define, { ...options, environment: 'prod' }), 'Application', 'prod-journal').spec.syncPolicy).toBeUndefined();
   });
@@ -50,7 +50,7 @@ describe('Argo CD delivery', () => {
       project: 'stage',
       source: { repoURL: REPO, path: 'dist/stage/todo', targetRevision: 'HEAD' },
       destination: { server: 'https://kubernetes.default.svc', namespace: 'stage' },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } },
     });
   });
 
