@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import {
-  ConfigMap, Deployment, Environment, EnvValue, ExistingSecret, HealthCheck, ImagePolicy, NetworkIsolation,
+  ConfigMap, Deployment, Environment, EnvValue, ExistingSecret, HealthCheck, HorizontalPodAutoscaler, ImagePolicy, Metric, NetworkIsolation,
   NetworkPolicy, NetworkPeer, Platform, PolicyEngine, PolicyType, ProbePresets, Resources, ResourceSize, Service, Sidecar,
   StackDefinition,
 } from '../lib';
@@ -37,7 +37,7 @@ export const APP_CONF = 'listen = 0.0.0.0:8080\nlog_dir = /var/log/app\n';
  * One service of the fleet, built with the library's high-level constructs: a ConfigMap, a
  * Deployment (app + log-shipping sidecar, readiness/liveness presets, secret-backed env), a
  * Service, and a NetworkPolicy letting the ingress controller in; stage and prod add a
- * PodDisruptionBudget (high availability).
+ * HorizontalPodAutoscaler (autoscaling) and a PodDisruptionBudget (high availability).
  */
 export function fleetService(name: string): StackDefinition {
   return {
@@ -77,6 +77,7 @@ export function fleetService(name: string): StackDefinition {
         shares: [{ name: 'logs', path: '/var/log/app' }],
       });
       new Service(chart, 'service', { target: api, ports: [{ port: 80, targetPort: 'http' }] });
+      HorizontalPodAutoscaler.ifEnabled(chart, 'autoscaler', { target: api, metrics: [Metric.cpuUtilization(70)] });
       new NetworkIsolation(chart, 'network', { baseline: false }).allowFromIngressController(api, ['http']);
     },
   };

@@ -4,8 +4,8 @@ import { stringify } from 'yaml';
 import { FleetProfile } from './profile';
 
 // The helm side of the benchmark: one chart rendering the same objects as the cdk8s fleet (a
-// ConfigMap, Deployment, Service, NetworkPolicy and, with high availability, a
-// PodDisruptionBudget per service, plus the namespace baseline), driven by one values file per
+// ConfigMap, Deployment, Service, NetworkPolicy and, with autoscaling and high availability, a
+// HorizontalPodAutoscaler and PodDisruptionBudget per service, plus the namespace baseline), driven by one values file per
 // environment, the way a platform team would write it: a `range` over the services, label
 // helpers, `toYaml` for the per-environment blocks and a `sha256sum` of the config for rollouts.
 
@@ -51,7 +51,9 @@ metadata:
   name: {{ $name }}
   namespace: {{ $v.namespace }}
 spec:
+  {{- if not $v.autoscaling }}
   replicas: {{ $v.replicas }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "fleet.selector" $l | nindent 6 }}
@@ -171,6 +173,25 @@ spec:
       {{- include "fleet.selector" $l | nindent 6 }}
   policyTypes:
     - Ingress
+{{- with $v.autoscaling }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  labels:
+    {{- include "fleet.labels" $l | nindent 4 }}
+  name: {{ $name }}
+  namespace: {{ $v.namespace }}
+spec:
+  maxReplicas: {{ .maxReplicas }}
+  metrics:
+    {{- toYaml .metrics | nindent 4 }}
+  minReplicas: {{ .minReplicas }}
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ $name }}
+{{- end }}
 {{- if $v.highAvailability }}
 ---
 apiVersion: policy/v1
@@ -247,6 +268,7 @@ export function writeHelmChart(dir: string, profiles: FleetProfile[], services: 
       sidecarImage: p.sidecarImage,
       pullPolicy: p.pullPolicy,
       replicas: p.replicas,
+      autoscaling: p.autoscaling,
       logLevel: p.logLevel,
       appConf: p.appConf,
       highAvailability: p.highAvailability,

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { FleetProfile } from './profile';
 
 // The kustomize side of the benchmark: a base holding every service's objects without anything
 // environment-specific, and one overlay per environment setting the namespace, the environment
-// label, replicas, images, resources and log level, and adding PodDisruptionBudgets and pod
-// spread where the environment is highly available: the usual base + overlays layout.
+// label, replicas, images, resources and log level, adding HorizontalPodAutoscalers where the
+// environment autoscales and PodDisruptionBudgets and pod spread where it is highly available: the usual base + overlays layout.
 
 /** Labels only an environment knows: dropped from the base. */
 const ENVIRONMENT_LABELS = ['environment', 'app.kubernetes.io/instance'];
@@ -61,6 +61,18 @@ export function writeKustomizeTree(dir: string, objectsByApp: Map<string, any[]>
       },
       { target: { kind: 'ConfigMap' }, patch: stringify([{ op: 'replace', path: '/data/LOG_LEVEL', value: p.logLevel }]) },
     ];
+    if (p.autoscaling) {
+      const autoscaling = p.autoscaling;
+      const autoscalers = services.map((s) => ({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { labels: { 'app.kubernetes.io/name': s, 'app.kubernetes.io/part-of': s }, name: s },
+        spec: { ...autoscaling, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s } },
+      }));
+      fs.writeFileSync(path.join(overlay, 'autoscalers.yaml'), yamlDocs(autoscalers));
+      overlayResources.push('autoscalers.yaml');
+      patches[0].patch = stringify([...parse(patches[0].patch), { op: 'remove', path: '/spec/replicas' }]);
+    }
     if (p.highAvailability) {
       const budgets = services.map((s) => ({
         apiVersion: 'policy/v1',
@@ -88,7 +100,7 @@ export function writeKustomizeTree(dir: string, objectsByApp: Map<string, any[]>
       namespace: p.namespace,
       resources: overlayResources,
       labels: [{ pairs: { environment: p.environment }, includeTemplates: true }],
-      replicas: services.map((s) => ({ name: s, count: p.replicas })),
+      replicas: p.replicas === undefined ? undefined : services.map((s) => ({ name: s, count: p.replicas! })),
       images: [
         ...services.map((s) => ({ name: `${p.registry}/${s}`, ...(p.digests ? { digest: p.digests(s) } : { newTag: p.tag }) })),
         { name: sidecar.name, ...(sidecar.digest ? { digest: sidecar.digest } : { newTag: sidecar.tag }) },

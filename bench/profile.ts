@@ -14,7 +14,10 @@ export interface FleetProfile {
   readonly digests?: (service: string) => string;
   readonly sidecarImage: string;
   readonly pullPolicy: string;
-  readonly replicas: number;
+  /** Fixed replicas; undefined where an autoscaler owns the count. */
+  readonly replicas?: number;
+  /** The autoscaler's spec without its target, where the environment autoscales. */
+  readonly autoscaling?: { minReplicas: number; maxReplicas: number; metrics: unknown };
   readonly logLevel: string;
   readonly appConf: string;
   readonly highAvailability: boolean;
@@ -43,6 +46,11 @@ export function fleetProfiles(): FleetProfile[] {
       sidecarImage: sidecar.image,
       pullPolicy: app.imagePullPolicy,
       replicas: deployment.spec.replicas,
+      autoscaling: find('HorizontalPodAutoscaler') && {
+        minReplicas: find('HorizontalPodAutoscaler').spec.minReplicas,
+        maxReplicas: find('HorizontalPodAutoscaler').spec.maxReplicas,
+        metrics: find('HorizontalPodAutoscaler').spec.metrics,
+      },
       logLevel: find('ConfigMap').data.LOG_LEVEL,
       appConf: APP_CONF,
       highAvailability: find('PodDisruptionBudget') !== undefined,
