@@ -55,3 +55,4 @@ export * from './stateful-set';
 export * from './horizontal-pod-autoscaler';
 export * from './argocd-check';
 export * from './output-folder';
+export * from './ingress-route-check';

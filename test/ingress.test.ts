@@ -1,4 +1,4 @@
-import { AppChart, Deployment, Environment, Ingress, PathType, Platform, Service } from '../lib';
+import { AppChart, Deployment, Environment, Ingress, IngressRouteCheck, PathType, Platform, Service } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 import { refusalOf } from './support/refusal';
 
@@ -142,5 +142,29 @@ describe('Ingress refusals', () => {
     expect(problemsOf(routes(() => [{ host: 'a.example.com', paths: [] }]))).toEqual([expect.stringContaining('rules[0].paths: a host needs at least one path (got [])')]);
     expect(problemsOf(routes((api) => [{ host: 'a.example.com', paths: [{ path: '/', backend: { service: api, port: 80 } }] }], { ingressClassName: 'Nginx' })))
       .toEqual([expect.stringContaining('ingressClassName: must be a DNS-1123 subdomain')]);
+  });
+});
+
+describe('IngressRouteCheck', () => {
+  const platform = (secondPath: string) => new Platform({
+    environments: [Environment.dev({ baseDomain: 'dev.example.com' })],
+    stacks: ['shop', 'blog'].map((name) => ({
+      name,
+      define: (chart: AppChart) => {
+        const service = web(chart, 'web');
+        new Ingress(chart, 'ingress', { name, rules: [{ host: 'www.dev.example.com', paths: [{ path: name === 'shop' ? '/' : secondPath, backend: { service, port: 'http' } }] }] });
+      },
+    })),
+    checks: [new IngressRouteCheck()],
+  });
+
+  test('two Ingresses routing the same host and path are refused, naming the first', () => {
+    expect(refusalOf(platform('/'))).toEqual([
+      expect.stringContaining('[dev/blog/ingress/Resource] INGRESS spec.rules[0].http.paths[0]: is also routed by Ingress shop (dev/shop/Ingress.shop.k8s.yaml); the controller would pick one backend silently (got "www.dev.example.com/")'),
+    ]);
+  });
+
+  test('different paths of one host are fine', () => {
+    expect(() => platform('/blog').render()).not.toThrow();
   });
 });
