@@ -37,9 +37,19 @@ export function synthHelmChart(environment: string, version: string, outdir = pa
     env: { ...process.env, PLATFORM_ENVIRONMENTS: environment, CDK8S_CHECK_UPGRADE: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const templates = path.join(chartDir, 'templates', environment);
+  fs.rmSync(path.join(outdir, '.work'), { recursive: true, force: true });
+  keepAppManifests(chartDir, environment);
+  return chartDir;
+}
+
+/**
+ * Leaves only the app manifests in a chart's `templates/<environment>/`, each rendering byte for
+ * byte: removes {@link NOT_IN_CHART} folders and kustomizations, and escapes `{{` (which Helm
+ * would take for a template action) as `{{ "{{" }}`.
+ */
+export function keepAppManifests(chartDir: string, environment: string): void {
   for (const app of NOT_IN_CHART) {
-    fs.rmSync(path.join(templates, app), { recursive: true, force: true });
+    fs.rmSync(path.join(chartDir, 'templates', environment, app), { recursive: true, force: true });
   }
   for (const file of filesUnder(path.join(chartDir, 'templates'))) {
     if (path.basename(file) === KUSTOMIZATION_FILE) {
@@ -49,8 +59,6 @@ export function synthHelmChart(environment: string, version: string, outdir = pa
       if (text.includes('{{')) fs.writeFileSync(file, text.replace(/\{\{/g, '{{ "{{" }}'));
     }
   }
-  fs.rmSync(path.join(outdir, '.work'), { recursive: true, force: true });
-  return chartDir;
 }
 
 function filesUnder(dir: string): string[] {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { createPlatform } from '../apps/platform';
-import { CHART_PREFIX, NOT_IN_CHART, synthHelmChart } from '../scripts/synth-helm';
+import { CHART_PREFIX, keepAppManifests, NOT_IN_CHART, synthHelmChart } from '../scripts/synth-helm';
 import { run } from './support/k8s-tools';
 
 const ROOT = path.join(__dirname, '..');
@@ -50,5 +50,24 @@ describe('Helm charts from cdk8s synth --format helm (real helm 3.12)', () => {
     const files = execFileSync('find', [outdir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => path.relative(outdir, f)).sort();
     expect(files.filter((f) => f.includes('/argocd/') || f.endsWith('kustomization.yaml'))).toEqual([]);
     expect(files).toContain('dev/templates/dev/journal/Deployment.journal-server.k8s.yaml');
+  });
+});
+
+describe('keepAppManifests', () => {
+  test('text that looks like a Helm template renders unchanged', () => {
+    const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-'));
+    try {
+      fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: t\nversion: 0.0.1\n');
+      fs.mkdirSync(path.join(chart, 'templates', 'dev', 'app'), { recursive: true });
+      const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  summary: "{{ $labels.pod }} is down {{- x }}"\n';
+      fs.writeFileSync(path.join(chart, 'templates', 'dev', 'app', 'ConfigMap.alerts.k8s.yaml'), manifest);
+      fs.writeFileSync(path.join(chart, 'templates', 'dev', 'app', 'kustomization.yaml'), 'resources: []\n');
+      keepAppManifests(chart, 'dev');
+      expect(fs.readdirSync(path.join(chart, 'templates', 'dev', 'app'))).toEqual(['ConfigMap.alerts.k8s.yaml']);
+      const rendered = parseAllDocuments(run('helm', ['template', 'r', chart])).map((d) => d.toJSON()).filter(Boolean);
+      expect(rendered).toEqual(parseAllDocuments(manifest).map((d) => d.toJSON()));
+    } finally {
+      fs.rmSync(chart, { recursive: true, force: true });
+    }
   });
 });
