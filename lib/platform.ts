@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
@@ -163,7 +163,8 @@ export class Platform {
       for (const chart of app.node.children.filter((c): c is AppChart => c instanceof AppChart)) {
         chart.applyStandardLabels();
         for (const apiObject of chart.apiObjects) {
-          const object = apiObject.toJson();
+          const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, problems);
+          if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
           // Labels are checked as written, whichever construct or escape hatch set them.
@@ -225,6 +226,24 @@ export class Platform {
       }
     }
     return this.props.environments.filter((e) => only.includes(e.name));
+  }
+}
+
+/**
+ * The object's JSON; a value the cdk8s serializer cannot render (it throws, e.g. on a data key
+ * named `constructor`) becomes a problem of the object instead of an unhandled exception.
+ */
+function renderObject(apiObject: ApiObject, constructPath: string, problems: string[]): any {
+  try {
+    return apiObject.toJson();
+  } catch (e) {
+    problems.push(`[${constructPath}] ${formatProblem({
+      field: 'object',
+      value: apiObject.kind,
+      message: `cannot be serialized by cdk8s: ${(e as Error).message.replace(/\s+/g, ' ')}`,
+      fix: 'cdk8s cannot render a map key named "constructor" (e.g. a ConfigMap or Secret data key): rename the key',
+    })}`);
+    return undefined;
   }
 }
 

@@ -129,3 +129,9 @@ test('corpus entries are distinct refusals', () => {
   expect(keys.length).toBeGreaterThanOrEqual(45);
   expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
 });
+
+test('a value the cdk8s serializer cannot render is a problem of its object, not an unhandled exception', () => {
+  // cdk8s's resolver reads `obj.constructor.name`, so a data key named "constructor" breaks it.
+  const problems = refusalOf(stack((chart) => new ConfigMap(chart, 'cm', { data: { constructor: 'x' } })));
+  expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/cm\/Resource\] object: cannot be serialized by cdk8s: .* \(got "ConfigMap"\)\. Fix: .*"constructor"/)]);
+});
