@@ -16,6 +16,9 @@ import { assertStrictlyValid } from './support/strict-schema';
 interface Tally { cases: number; rendered: number; refused: number }
 const tallies = new Map<string, Tally>();
 
+// Hundreds of renders per test: generous under a parallel `npm test`.
+jest.setTimeout(60_000);
+
 /** Renders one stack with the policy engine; checks the outcome is one of the two allowed ones. */
 function outcome(construct: string, env: keyof typeof ENV, define: (chart: AppChart) => void): 'rendered' | 'refused' {
   const tally = tallies.get(construct) ?? { cases: 0, rendered: 0, refused: 0 };
