@@ -1,5 +1,5 @@
 import { ArgoCdApplication } from './argocd-application';
-import { ArgoCdProject, GroupKind } from './argocd-project';
+import { ArgoCdProject, ARGOCD_NAMESPACE, GroupKind } from './argocd-project';
 import { StackDefinition } from './platform';
 
 /** Props of {@link argoCdDelivery}. */
@@ -28,18 +28,27 @@ export interface ArgoCdDeliveryProps {
    * @default 'argocd'
    */
   readonly name?: string;
+  /**
+   * Deliver the Argo CD objects themselves from Git too (app of apps): an Application
+   * `<environment>-<name>` in its own project, limited to the `argocd` namespace, syncs this
+   * folder, so a new app's Application is applied by Argo CD like any other change.
+   * @default true
+   */
+  readonly selfManaged?: boolean;
 }
 
 /**
  * A stack rendering, per environment, one AppProject and one Application per app, each pointing
- * at `<outdir>/<environment>/<app>`. Written to `<outdir>/<environment>/argocd/`, the folder a
- * bootstrap applies once (`kubectl apply -k <outdir>/<environment>/argocd`); from then on Argo CD
- * picks up every commit (or, with manual sync, shows the diff).
+ * at `<outdir>/<environment>/<app>`, and (self-managed) the Application of this folder itself.
+ * Written to `<outdir>/<environment>/argocd/`, the folder a bootstrap applies once
+ * (`kubectl apply -k <outdir>/<environment>/argocd`); from then on Argo CD picks up every commit,
+ * new apps included (or, with manual sync, shows the diff).
  */
 export function argoCdDelivery(props: ArgoCdDeliveryProps): StackDefinition {
   const outdir = props.outdir ?? 'dist';
+  const name = props.name ?? 'argocd';
   return {
-    name: props.name ?? 'argocd',
+    name,
     define(chart) {
       const environment = chart.environment;
       const project = new ArgoCdProject(chart, 'project', { sourceRepos: [props.repoURL], clusterResources: props.clusterResources });
@@ -50,6 +59,21 @@ export function argoCdDelivery(props: ArgoCdDeliveryProps): StackDefinition {
           repoURL: props.repoURL,
           targetRevision: props.targetRevision,
           path: `${outdir}/${environment.name}/${app.name}`,
+        });
+      }
+      if (props.selfManaged ?? true) {
+        const bootstrap = new ArgoCdProject(chart, 'bootstrap-project', {
+          name: `${environment.name}-bootstrap`,
+          description: `The Argo CD Applications of the ${environment.name} environment`,
+          sourceRepos: [props.repoURL],
+          namespaces: [ARGOCD_NAMESPACE],
+        });
+        new ArgoCdApplication(chart, name, {
+          project: bootstrap,
+          repoURL: props.repoURL,
+          targetRevision: props.targetRevision,
+          path: `${outdir}/${environment.name}/${name}`,
+          namespace: ARGOCD_NAMESPACE,
         });
       }
     },

@@ -44,6 +44,11 @@ export interface ArgoCdProjectProps {
    * @default - none
    */
   readonly clusterResources?: GroupKind[];
+  /**
+   * What the project is for, shown in the Argo CD UI.
+   * @default - "Apps of the <environment> environment"
+   */
+  readonly description?: string;
 }
 
 const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
@@ -70,7 +75,7 @@ export class ArgoCdProject extends Construct {
     this.apiObject = new AppProject(this, 'Resource', {
       metadata: { name: this.name, namespace: ARGOCD_NAMESPACE, labels: chart.labelsFor({ name: this.name, component: 'delivery' }) },
       spec: {
-        description: `Apps of the ${chart.environment.name} environment`,
+        description: props.description ?? `Apps of the ${chart.environment.name} environment`,
         sourceRepos: this.sourceRepos,
         destinations: this.namespaces.map((namespace) => ({ server: this.server, namespace })),
         clusterResourceWhitelist: props.clusterResources?.map((r) => ({ group: r.group, kind: r.kind })) ?? [],

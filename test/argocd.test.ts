@@ -22,9 +22,26 @@ describe('Argo CD delivery', () => {
       ['dev-journal', 'dist/dev/journal'],
       ['dev-todo', 'dist/dev/todo'],
       ['dev-canary', 'dist/dev/canary'],
+      ['dev-argocd', 'dist/dev/argocd'],
     ]);
     const prod = render(delivery.define, { ...options, environment: 'prod' });
-    expect(prod.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['prod-journal', 'prod-todo']);
+    expect(prod.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['prod-journal', 'prod-todo', 'prod-argocd']);
+  });
+
+  test('self-managed: the argocd folder is an Application too, in a project limited to the argocd namespace', () => {
+    const objects = render(delivery.define, { ...options, environment: 'stage' });
+    expect(find(objects, 'Application', 'stage-argocd').spec).toMatchObject({
+      project: 'stage-bootstrap',
+      source: { path: 'dist/stage/argocd' },
+      destination: { namespace: 'argocd' },
+    });
+    expect(find(objects, 'AppProject', 'stage-bootstrap').spec).toMatchObject({
+      sourceRepos: [REPO],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
+      clusterResourceWhitelist: [],
+    });
+    const unmanaged = argoCdDelivery({ repoURL: REPO, apps: [noop('journal')], selfManaged: false });
+    expect(render(unmanaged.define, options).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dev', 'Application/dev-journal']);
   });
 
   test('dev and stage sync automatically with prune and self-heal; prod waits for a human', () => {

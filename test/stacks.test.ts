@@ -105,9 +105,10 @@ describe('environment differences are visible', () => {
 });
 
 describe('delivery', () => {
-  test.each(ENVS)('%s: one Argo CD Application per app, each pointing at a folder the synth writes', (environment) => {
+  test.each(ENVS)('%s: one Argo CD Application per app (and one for the Applications), each pointing at a folder the synth writes', (environment) => {
     const applications = objectsOf(environment, 'argocd').filter((o) => o.kind === 'Application');
-    expect(applications.map((a) => a.spec.source.path).sort()).toEqual(apps.map((a) => `dist/${environment}/${a.name}`).sort());
+    // The apps, and the argocd folder itself (app of apps), so new Applications are applied by Argo CD too.
+    expect(applications.map((a) => a.spec.source.path).sort()).toEqual([...apps.map((a) => a.name), 'argocd'].map((name) => `dist/${environment}/${name}`).sort());
     for (const a of applications) {
       const folder = a.spec.source.path.slice('dist/'.length);
       expect([...rendering.files.keys()].some((f) => f.startsWith(`${folder}/`))).toBe(true);
