@@ -69,6 +69,11 @@ describe('seeded mistakes fail the synth with the rule id', () => {
     expectFinding(problems, 'dev/test/svc', 'PLT001', 'metadata.name', 'a.b');
   });
 
+  test('PLT001 Service names start with a letter', () => {
+    const problems = refused((chart) => raw(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } }));
+    expectFinding(problems, 'dev/test/svc', 'PLT001', 'metadata.name', '1web');
+  });
+
   test('PLT002 label keys and values, also in pod templates', () => {
     const problems = refused((chart) => {
       const d = rawDeployment(chart, 'worker');
@@ -82,6 +87,11 @@ describe('seeded mistakes fail the synth with the rule id', () => {
   test('PLT003 annotation keys', () => {
     const problems = refused((chart) => raw(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: { 'Example.com/x': 'y' } } }));
     expectFinding(problems, 'dev/test/cm', 'PLT003', 'metadata.annotations.Example.com/x', 'Example.com/x');
+  });
+
+  test('PLT003 annotations larger than the API server accepts', () => {
+    const problems = refused((chart) => raw(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: { 'example.com/blob': 'x'.repeat(300_000) } } }));
+    expectFinding(problems, 'dev/test/cm', 'PLT003', 'metadata.annotations', 300_016);
   });
 
   test('PLT004 duplicate objects across apps of one environment', () => {

@@ -3,6 +3,8 @@ import { PolicyObject } from '../object-index';
 import { Rule, Severity, violation, Violation } from '../rule';
 
 const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
+/** The API server's limit on the annotations of one object (256 KiB). */
+const MAX_ANNOTATIONS_SIZE = 256 * 1024;
 const PATH_SEGMENT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /** PLT001: object and namespace names in the API server's grammar. */
@@ -17,6 +19,10 @@ export const objectNames = Rule.of({
     const problems = typeof name !== 'string' ? [{ field: 'metadata.name', value: name, message: 'is missing', fix: 'give the object a name' }]
       : PATH_SEGMENT_KINDS.has(o.object.kind) ? pathSegment(name)
         : DNS_LABEL_KINDS.has(o.object.kind) ? Names.dnsLabel('metadata.name', name) : Names.dnsSubdomain('metadata.name', name);
+    // Service names are DNS-1035 labels: they become DNS names and environment variables.
+    if (o.object.kind === 'Service' && typeof name === 'string' && /^[0-9]/.test(name)) {
+      problems.push({ field: 'metadata.name', value: name, message: 'must start with a letter (Service names are DNS-1035 labels)', fix: `rename it, e.g. ${JSON.stringify(`svc-${name}`)}` });
+    }
     const ns = o.object.metadata?.namespace;
     if (typeof ns === 'string') problems.push(...Names.dnsLabel('metadata.namespace', ns));
     return problems.map((p) => violation(o, p));
@@ -42,12 +48,18 @@ export const annotationGrammar = Rule.of({
   id: 'PLT003',
   name: 'annotation-key-grammar',
   severity: Severity.ERROR,
-  rationale: 'Annotation keys follow the label key grammar; the API server rejects the object otherwise.',
-  fix: 'Use keys `prefix/name`: a DNS subdomain prefix and a name of at most 63 characters.',
-  check: ({ index }) => metadataMaps(index.objects, 'annotations').flatMap(({ object, field, map }) => Object.entries(map).flatMap(([key, value]) => [
-    ...Names.qualifiedName(`${field}.${key}`, key),
-    ...(typeof value === 'string' ? [] : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
-  ].map((p) => violation(object, p)))),
+  rationale: 'Annotation keys follow the label key grammar and all annotations of an object fit in 256 KiB; the API server rejects the object otherwise.',
+  fix: 'Use keys `prefix/name` (a DNS subdomain prefix and a name of at most 63 characters); keep large data out of annotations.',
+  check: ({ index }) => metadataMaps(index.objects, 'annotations').flatMap(({ object, field, map }) => {
+    const size = Object.entries(map).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+    return [
+      ...Object.entries(map).flatMap(([key, value]) => [
+        ...Names.qualifiedName(`${field}.${key}`, key),
+        ...(typeof value === 'string' ? [] : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
+      ]),
+      ...(size > MAX_ANNOTATIONS_SIZE ? [{ field, value: size, message: `total more than ${MAX_ANNOTATIONS_SIZE} bytes`, fix: 'keep large data in a ConfigMap, not in annotations' }] : []),
+    ].map((p) => violation(object, p));
+  }),
 });
 
 /** PLT004: one object per group, kind, namespace and name. */
