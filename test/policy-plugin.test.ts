@@ -63,10 +63,10 @@ describe('cdk8s validation plugin, run by the real `cdk8s synth` in a separate p
     expect(violations[0].fix).toContain('k8s-constructs.io/waive.PLT010');
   }, 30_000);
 
-  test('the fixture loads the plugin by local path, as cdk8s requires', () => {
+  test('the fixture loads the plugin from the package folder by local path, as cdk8s requires', () => {
     const config = fs.readFileSync(path.join(PROJECT, 'cdk8s.yaml'), 'utf-8');
-    expect(config).toMatch(/package: \.\/\.\.\/\.\.\/\.\.\/build\/lib\n\s+class: PolicyValidation/);
-    expect(execFileSync('node', ['-e', `console.log(typeof require(${JSON.stringify(path.join(ROOT, 'build', 'lib'))}).PolicyValidation)`]).toString().trim()).toBe('function');
+    expect(config).toMatch(/package: \.\/\.\.\/\.\.\/\.\.\n\s+class: PolicyValidation/);
+    expect(execFileSync('node', ['-e', `console.log(typeof require(${JSON.stringify(ROOT)}).PolicyValidation)`]).toString().trim()).toBe('function');
   });
 });
 
