@@ -131,48 +131,49 @@ export class Platform {
       }
     }
 
-    const apps = environments.map((environment) => {
+    // One environment at a time, so that only its construct tree is in memory (a fleet has
+    // thousands of constructs per environment). Problems are reported in the same order as if
+    // every environment were defined, then validated, then rendered: objects and checks are
+    // only reported when no definition or validation failed in any environment.
+    const defineProblems: string[] = [];
+    const validationProblems: string[] = [];
+    const renderProblems: string[] = [];
+    const files = new Map<string, string>();
+    const manifests: Manifest[] = [];
+    const warnings: string[] = [];
+    for (const environment of environments) {
       const app = new App({ outdir: 'unused' });
       for (const stack of stacks) {
         if (stack.environments && !stack.environments.includes(environment.name)) continue;
         try {
           stack.define(new AppChart(app, stack.name, { environment, version: stack.version }));
         } catch (e) {
-          problems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
+          defineProblems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
         }
       }
-      return { environment, app };
-    });
-
-    for (const { environment, app } of apps) {
       for (const c of app.node.findAll()) {
         for (const message of c.node.validate()) {
-          problems.push(`[${environment.name}/${c.node.path}] ${message}`);
+          validationProblems.push(`[${environment.name}/${c.node.path}] ${message}`);
         }
       }
-    }
-    if (problems.length) {
-      throw new SynthError(problems);
-    }
+      if (problems.length || defineProblems.length || validationProblems.length) {
+        continue;
+      }
 
-    const files = new Map<string, string>();
-    const manifests: Manifest[] = [];
-    const warnings: string[] = [];
-    for (const { environment, app } of apps) {
       const envManifests: Manifest[] = [];
       for (const chart of app.node.children.filter((c): c is AppChart => c instanceof AppChart)) {
         chart.applyStandardLabels();
         for (const apiObject of chart.apiObjects) {
-          const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, problems);
+          const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, renderProblems);
           if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
           // Labels are checked as written, whichever construct or escape hatch set them.
           for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
-            problems.push(`[${constructPath}] ${formatProblem(p)}`);
+            renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
           }
           if (files.has(file)) {
-            problems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
+            renderProblems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
           }
           files.set(file, YamlWriter.stringify(object));
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
@@ -181,15 +182,19 @@ export class Platform {
       for (const check of this.props.checks ?? []) {
         for (const f of check.check(envManifests, environment, app)) {
           const line = `[${f.path}] ${f.rule} ${formatProblem(f)}`;
-          (f.severity === 'error' ? problems : warnings).push(line);
+          (f.severity === 'error' ? renderProblems : warnings).push(line);
         }
       }
       manifests.push(...envManifests);
     }
+    problems.push(...defineProblems, ...validationProblems);
     if (problems.length) {
       throw new SynthError(problems);
     }
-    for (const { environment } of apps) {
+    if (renderProblems.length) {
+      throw new SynthError(renderProblems);
+    }
+    for (const environment of environments) {
       const envManifests = manifests.filter((m) => m.environment === environment.name);
       for (const output of this.props.outputs ?? []) {
         output.files(envManifests, environment).forEach((content, file) => files.set(file, content));
