@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { createPlatform } from '../apps/platform';
 import { stacks } from '../apps/stacks';
-import { AppChart, EnvValue, Environment, ExistingSecret, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, StackDefinition, SynthError, Waiver } from '../lib';
+import { AppChart, EnvValue, Environment, ExistingSecret, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, Rule, Severity, StackDefinition, SynthError, Waiver } from '../lib';
 import { goodPodSpec, IMAGE, rawDeployment, web } from './fixtures/policy-stack';
 import { ENV, EnvName, toYaml } from './support/harness';
 import { refusalOf } from './support/refusal';
@@ -359,11 +359,18 @@ describe('seeded mistakes fail the synth with the rule id', () => {
     expect(problems.find((p) => p.includes('PLT071'))).toContain('lack requests.memory, limits.memory');
   });
 
-  test('warnings print but do not fail', () => {
-    const warn = { ...PLATFORM_RULES.find((r) => r.id === 'PLT070')!, severity: 'warning' } as any;
-    const rules = [...PLATFORM_RULES.filter((r) => r.id !== 'PLT070'), { ...warn, check: (c: any) => PLATFORM_RULES.find((r) => r.id === 'PLT070')!.check(c) }];
-    const rendering = platform([{ name: 'test', define: (chart) => rawDeployment(chart, 'a', {}, { readinessProbe: undefined }) }], 'dev', { rules }).render();
-    expect(rendering.warnings).toEqual([expect.stringMatching(/^\[dev\/test\/a\] PLT070 spec\.template\.spec\.containers\[0\]\.readinessProbe: /)]);
+  test('warnings (here of a custom rule) print but do not fail', () => {
+    const readiness = PLATFORM_RULES.find((r) => r.id === 'PLT070')!;
+    const advisory = Rule.of({ ...readiness, id: 'PLT900', severity: Severity.WARNING, check: (c) => readiness.check(c) });
+    const rules = [...PLATFORM_RULES.filter((r) => r !== readiness), advisory];
+    const rendering = platform([{
+      name: 'test',
+      define: (chart) => {
+        rawDeployment(chart, 'a', {}, { readinessProbe: undefined });
+        Waiver.add(rawDeployment(chart, 'b', {}, { readinessProbe: undefined }), 'PLT900', 'custom rules can be waived too');
+      },
+    }], 'dev', { rules }).render();
+    expect(rendering.warnings).toEqual([expect.stringMatching(/^\[dev\/test\/a\] PLT900 spec\.template\.spec\.containers\[0\]\.readinessProbe: /)]);
   });
 
   test('every finding of all environments is listed at once', () => {

@@ -84,7 +84,7 @@ export class PolicyEngine implements ManifestCheck {
       podSecurity: settings.podSecurity,
       imagePolicy: settings.imagePolicy,
       external: this.external,
-      ruleIds: new Set(PLATFORM_RULES.map((r) => r.id)),
+      ruleIds: new Set([...PLATFORM_RULES, ...this.rules].map((r) => r.id)),
     };
     const waivers = new Map(index.objects.map((o) => [o, Waiver.of(o.object.metadata?.annotations, ...index.pods.filter((p) => p.owner === o).map((p) => p.annotations))]));
     const findings: PolicyFinding[] = [];
