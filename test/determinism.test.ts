@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { createPlatform } from '../apps/platform';
 import { stacks } from '../apps/stacks';
-import { AppChart, ConfigMap, Deployment, EnvValue, Platform, PolicyEngine, Probe, Service } from '../lib';
+import { AppChart, ConfigMap, Deployment, EnvValue, Kustomization, Platform, PolicyEngine, Probe, Service } from '../lib';
 import { ENV } from './support/harness';
 
 /** Every file under a folder, relative path → bytes. */
@@ -59,6 +59,7 @@ test('the order of unrelated constructs in a stack does not change the output or
     const platform = new Platform({
       environments: [ENV.dev, ENV.prod],
       stacks: [{ name: 'test', define: (chart) => order.forEach((i) => parts[i](chart)) }],
+      outputs: [new Kustomization()],
     });
     const rendering = platform.render();
     const files = [...rendering.files.entries()];
@@ -66,6 +67,7 @@ test('the order of unrelated constructs in a stack does not change the output or
     return { files, findings: findings.flat().map((f) => `${f.path} ${f.rule} ${f.field}`).sort() };
   };
   const reference = renderWith([0, 1, 2]);
+  expect(reference.files.map(([file]) => file)).toContain('dev/test/kustomization.yaml');
   expect(reference.findings).toEqual(['dev/test/worker/Resource PLT040 spec.template.spec.containers[0].env[0].valueFrom', 'prod/test/worker/Resource PLT040 spec.template.spec.containers[0].env[0].valueFrom']);
   for (const order of [[2, 1, 0], [1, 0, 2], [2, 0, 1]]) {
     expect(renderWith(order)).toEqual(reference);
