@@ -90,6 +90,11 @@ describe('PolicyValidation in process', () => {
     expect(immutable.violations[0].violatingResources).toEqual([{ resourceName: 'a', manifestPath: 'app.k8s.yaml', locations: [expect.stringContaining('is mutable')] }]);
   });
 
+  test('misspelt properties are refused when cdk8s loads the plugin', () => {
+    expect(() => new PolicyValidation({ podSecurity: 'strict' as any })).toThrow('PolicyValidation: properties.podSecurity is "strict"; use one of privileged, baseline, restricted');
+    expect(() => new PolicyValidation({ imagePolicy: 'pinned' as any })).toThrow('properties.imagePolicy is "pinned"');
+  });
+
   test('external references from properties resolve', async () => {
     const obj = rawDeploymentJson('nginx:1.25');
     obj.spec.template.spec.containers[0].env = [{ name: 'X', valueFrom: { secretKeyRef: { name: 'vault', key: 'x' } } }];

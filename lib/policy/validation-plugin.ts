@@ -62,7 +62,18 @@ export interface ValidationContextLike {
  * Errors fail the synth (cdk8s exits 2 after printing its report); warnings are reported only.
  */
 export class PolicyValidation {
-  constructor(private readonly properties: PolicyValidationProperties = {}) {}
+  /** Refuses properties it cannot honour: a misspelt level would silently check less. */
+  constructor(private readonly properties: PolicyValidationProperties = {}) {
+    const choices: [string, unknown, string[]][] = [
+      ['podSecurity', properties.podSecurity, Object.values(PodSecurityLevel)],
+      ['imagePolicy', properties.imagePolicy, Object.values(ImagePolicy)],
+    ];
+    for (const [name, value, allowed] of choices) {
+      if (value !== undefined && !allowed.includes(value as string)) {
+        throw new Error(`PolicyValidation: properties.${name} is ${JSON.stringify(value)}; use one of ${allowed.join(', ')}`);
+      }
+    }
+  }
 
   public async validate(context: ValidationContextLike): Promise<void> {
     const inputs = context.manifests.flatMap((file) => context.parseManifest(file)
