@@ -15,7 +15,7 @@ export class YamlWriter {
       return Yaml.stringify(doc);
     }
     try {
-      return new YamlWriter().document(doc);
+      return flat(new YamlWriter().document(doc));
     } catch (e) {
       if (e !== UNSUPPORTED) throw e;
       return Yaml.stringify(doc);
@@ -105,6 +105,16 @@ export class YamlWriter {
     if (this.seen.has(value)) throw UNSUPPORTED;
     this.seen.add(value);
   }
+}
+
+/**
+ * The string as one flat buffer. Built by `+=`, it is a tree of thousands of small pieces that
+ * takes several times the memory of its characters until something reads it; a synth keeps
+ * every file in memory until all checks passed.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0); // V8 flattens a concatenated string when a character is read.
+  return s;
 }
 
 /** Thrown inside the writer to fall back to `Yaml.stringify` for the whole document. */
