@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { createPlatform } from '../apps/platform';
 import { stacks } from '../apps/stacks';
-import { AppChart, EnvValue, Environment, ExistingSecret, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, Rule, Severity, StackDefinition, SynthError, Waiver } from '../lib';
+import { AppChart, EnvValue, Environment, ExistingSecret, PLATFORM_RULES, Platform, PodSecurityLevel, PolicyEngine, PolicyEngineProps, Rule, RuleId, Severity, StackDefinition, SynthError, Waiver } from '../lib';
 import { goodPodSpec, IMAGE, rawDeployment, web } from './fixtures/policy-stack';
 import { ENV, EnvName, toYaml } from './support/harness';
 import { refusalOf } from './support/refusal';
@@ -383,9 +383,10 @@ describe('seeded mistakes fail the synth with the rule id', () => {
 });
 
 describe('waivers', () => {
+  // `rule` is a plain string so the tests can pass malformed ids, as JavaScript callers can.
   const waived = (reason: string, rule = 'PLT070') => (chart: AppChart) => {
     const d = rawDeployment(chart, 'metrics-only', {}, { readinessProbe: undefined });
-    Waiver.add(d, rule, reason);
+    Waiver.add(d, rule as RuleId, reason);
   };
 
   test('a waiver skips one rule for one object and shows in the YAML', () => {

@@ -7,6 +7,7 @@ export type { PolicyObject, PodRef, LabelSelector } from './object-index';
 export { podSecurityProblems } from './pod-security';
 export type { PodSecurityProblem, PodSecurityOptions } from './pod-security';
 export { Waiver } from './waiver';
+export type { RuleId } from './waiver';
 export { PLATFORM_RULES } from './rules';
 export { PolicyValidation } from './validation-plugin';
 export type { PolicyValidationProperties, ValidationContextLike } from './validation-plugin';

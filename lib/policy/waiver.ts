@@ -4,6 +4,9 @@ import { Annotations } from '../labels';
 import { addProblems } from '../problem';
 
 const PREFIX = `${Annotations.PREFIX}/waive.`;
+
+/** A rule id such as `PLT050`: typos like `PTL050` fail to compile. */
+export type RuleId = `PLT${number}`;
 const RULE_ID = /^PLT[0-9]{3}$/;
 
 /**
@@ -22,7 +25,7 @@ export class Waiver {
    * else its only ApiObject). An empty reason, an unknown id or a construct without a single
    * object is refused at synth.
    */
-  public static add(target: ApiObject | IConstruct, rule: string, reason: string): void {
+  public static add(target: ApiObject | IConstruct, rule: RuleId, reason: string): void {
     const objects = target instanceof ApiObject ? [target]
       : (target as any).apiObject instanceof ApiObject ? [(target as any).apiObject as ApiObject]
         : target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
