@@ -86,7 +86,9 @@ export class PolicyEngine implements ManifestCheck {
       external: this.external,
       ruleIds: new Set([...PLATFORM_RULES, ...this.rules].map((r) => r.id)),
     };
-    const waivers = new Map(index.objects.map((o) => [o, Waiver.of(o.object.metadata?.annotations, ...index.pods.filter((p) => p.owner === o).map((p) => p.annotations))]));
+    const podAnnotations = new Map<unknown, Record<string, string>[]>();
+    for (const p of index.pods) podAnnotations.set(p.owner, [...(podAnnotations.get(p.owner) ?? []), p.annotations]);
+    const waivers = new Map(index.objects.map((o) => [o, Waiver.of(o.object.metadata?.annotations, ...(podAnnotations.get(o) ?? []))]));
     const findings: PolicyFinding[] = [];
     for (const rule of this.rules) {
       for (const v of rule.check(context)) {
