@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import {
-  AppChart, ConcurrencyPolicy, ConfigMap, CronJob, CronSchedule, Deployment, EnvValue, HorizontalPodAutoscaler, Ingress, Job, Metric, Platform,
-  PodManagementPolicy, PolicyEngine, Probe, Secret, SecretValue, Service, ServiceType, StatefulSet, SynthError, VolumeClaimTemplate,
+  AccessMode, AppChart, ConcurrencyPolicy, ConfigMap, CronJob, CronSchedule, Deployment, EnvValue, ExternalSecret, HorizontalPodAutoscaler, Ingress, Job,
+  Metric, NetworkPeer, NetworkPolicy, PersistentVolumeClaim, Platform, PodManagementPolicy, PolicyEngine, Probe, Role, Secret, SecretValue, Service,
+  ServiceType, StatefulSet, SynthError, VolumeClaimTemplate,
 } from '../lib';
 import { ENV } from './support/harness';
 import { assertStrictlyValid } from './support/strict-schema';
@@ -193,6 +194,51 @@ test('Job and CronJob', () => {
         const container = { name: 'task', image: 'registry.example.com/task:3f2a9c1' };
         new Job(chart, 'job', { name: jobName, parallelism, completions, backoffLimit, containers: [container] });
         new CronJob(chart, 'cron', { schedule, concurrencyPolicy, containers: [container] });
+      });
+    }), { numRuns: RUNS });
+});
+
+test('NetworkPolicy', () => {
+  const peer = fc.oneof(
+    fc.constant(NetworkPeer.pods({ 'app.kubernetes.io/name': 'web' })),
+    fc.constantFrom('10.0.0.0/8', '2001:db8::/32', '10.0.0.300/8', 'anywhere').map((cidr) => NetworkPeer.cidr('partner', cidr)),
+    fc.constant(NetworkPeer.namespace('monitoring')),
+  );
+  const rule = fc.record({ peers: fc.array(peer, { maxLength: 2 }), ports: fc.option(fc.array(fc.record({ port: fc.oneof(portNumber, portName) }), { maxLength: 2 }), { nil: undefined }) });
+  fc.assert(fc.property(env, name, fc.array(rule, { maxLength: 2 }), fc.array(rule, { maxLength: 2 }), (e, policyName, ingress, egress) => {
+    outcome('NetworkPolicy', e, (chart) => {
+      const target = new Deployment(chart, 'web', { containers: [web] });
+      new NetworkPolicy(chart, 'policy', { name: policyName, selector: target, ingress, egress });
+    });
+  }), { numRuns: RUNS });
+});
+
+test('Role', () => {
+  const words = (good: string[], bad: string[]) => fc.oneof(
+    { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...good), { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...good, ...bad), fc.string({ maxLength: 8 })), { maxLength: 3 }) },
+  );
+  const rule = fc.record({
+    apiGroups: fc.option(words(['', 'apps'], ['*']), { nil: undefined }),
+    resources: words(['pods', 'deployments', 'configmaps'], ['secrets', '*']),
+    verbs: words(['get', 'list', 'watch'], ['delete', 'bind', '*']),
+  });
+  fc.assert(fc.property(env, name, fc.array(rule, { minLength: 1, maxLength: 2 }), fc.boolean(), (e, roleName, rules, readOnly) => {
+    outcome('Role', e, (chart) => new Role(chart, 'role', { name: roleName, rules, readOnly }));
+  }), { numRuns: RUNS });
+});
+
+test('PersistentVolumeClaim and ExternalSecret', () => {
+  const size = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('1Gi', '500Mi', '20Gi') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom('0', 'big', ''), fc.string({ maxLength: 6 })) });
+  const keys = fc.oneof(
+    { weight: 4, arbitrary: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.constant('db/password'), { minKeys: 1, maxKeys: 3 }) },
+    { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }) },
+  );
+  fc.assert(fc.property(env, name, size, fc.subarray(Object.values(AccessMode)), keys, fc.option(fc.constantFrom('1h', '15m', 'hourly', ''), { nil: undefined }),
+    (e, claimName, size, accessModes, keys, refreshInterval) => {
+      outcome('PersistentVolumeClaim+ExternalSecret', e, (chart) => {
+        new PersistentVolumeClaim(chart, 'claim', { name: claimName, size, accessModes: accessModes.length ? accessModes : undefined });
+        new ExternalSecret(chart, 'secret', { store: { name: 'vault' }, refreshInterval, data: Object.fromEntries(Object.entries(keys).map(([k, key]) => [k, { key }])) });
       });
     }), { numRuns: RUNS });
 });
