@@ -1,5 +1,6 @@
+import { PolicyObject } from '../object-index';
+import { Rule, Severity, violation, Violation } from '../rule';
 import { Waiver } from '../waiver';
-import { Rule, Severity, violation } from '../rule';
 
 /** PLT000: waivers name a rule and give a reason. */
 export const waiverRule = Rule.of({
@@ -8,11 +9,19 @@ export const waiverRule = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A waiver is a reviewed exception: without a reason nobody can tell later whether it still applies.',
   fix: 'Write why the rule does not apply as the annotation value: Waiver.add(obj, \'PLT050\', \'reason\').',
-  check: ({ index, ruleIds }) => index.objects.flatMap((o) => {
-    const templates = [o.object.metadata?.annotations, ...index.pods.filter((p) => p.owner === o).map((p) => p.annotations)];
-    return [...Waiver.of(...templates).entries()].flatMap(([rule, reason]) => [
-      ...(ruleIds.has(rule) ? [] : [violation(o, { field: `metadata.annotations.${Waiver.annotationKey(rule)}`, value: rule, message: 'waives an unknown rule', fix: 'use a rule id from docs/rules.md' })]),
-      ...(reason.trim() ? [] : [violation(o, { field: `metadata.annotations.${Waiver.annotationKey(rule)}`, value: reason, message: 'is a waiver without a reason', fix: 'write why the rule does not apply here' })]),
-    ]);
-  }),
+  check: ({ index, ruleIds }) => {
+    const podAnnotations = new Map<PolicyObject, Record<string, string>[]>();
+    for (const p of index.pods) podAnnotations.set(p.owner, [...(podAnnotations.get(p.owner) ?? []), p.annotations]);
+    return index.objects.flatMap((o) => waiverProblems(o, [o.object.metadata?.annotations, ...(podAnnotations.get(o) ?? [])], ruleIds));
+  },
 });
+
+function waiverProblems(o: PolicyObject, annotations: (Record<string, string> | undefined)[], ruleIds: ReadonlySet<string>): Violation[] {
+  return [...Waiver.of(...annotations).entries()].flatMap(([rule, reason]) => {
+    const field = `metadata.annotations.${Waiver.annotationKey(rule)}`;
+    return [
+      ...(ruleIds.has(rule) ? [] : [violation(o, { field, value: rule, message: 'waives an unknown rule', fix: 'use a rule id from docs/rules.md' })]),
+      ...(reason.trim() ? [] : [violation(o, { field, value: reason, message: 'is a waiver without a reason', fix: 'write why the rule does not apply here' })]),
+    ];
+  });
+}
