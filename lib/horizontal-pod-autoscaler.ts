@@ -5,6 +5,7 @@ import { Deployment } from './deployment';
 import { Names } from './names';
 import { addProblems, Problem } from './problem';
 import { parseQuantity } from './quantity';
+import { RenderedJson } from './rendered-json';
 import { StatefulSet } from './stateful-set';
 import { Workload } from './workload';
 
@@ -310,7 +311,7 @@ export class HorizontalPodAutoscaler extends Construct {
  * every main container of the target, as rendered (escape-hatch patches included).
  */
 function requestProblems(target: Deployment | StatefulSet, metrics: Metric[]): Problem[] {
-  const containers: any[] = target.apiObject.toJson()?.spec?.template?.spec?.containers ?? [];
+  const containers: any[] = RenderedJson.of(target.apiObject)?.spec?.template?.spec?.containers ?? [];
   return metrics.flatMap((m, i) => (m.utilizationOf === undefined ? [] : containers
     .filter((c) => c?.resources?.requests?.[m.utilizationOf!] === undefined)
     .map((c) => ({

@@ -56,3 +56,4 @@ export * from './horizontal-pod-autoscaler';
 export * from './argocd-check';
 export * from './output-folder';
 export * from './ingress-route-check';
+export * from './rendered-json';

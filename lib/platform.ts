@@ -3,6 +3,7 @@ import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
+import { RenderedJson } from './rendered-json';
 import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
@@ -151,6 +152,13 @@ export class Platform {
           defineProblems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
         }
       }
+      const charts = app.node.children.filter((c): c is AppChart => c instanceof AppChart);
+      for (const chart of charts) {
+        chart.applyStandardLabels();
+      }
+      // The objects are final: validations checking an object as rendered and the writing below
+      // share one rendering of it.
+      RenderedJson.open(app);
       for (const c of app.node.findAll()) {
         for (const message of c.node.validate()) {
           validationProblems.push(`[${environment.name}/${c.node.path}] ${message}`);
@@ -161,8 +169,7 @@ export class Platform {
       }
 
       const envManifests: Manifest[] = [];
-      for (const chart of app.node.children.filter((c): c is AppChart => c instanceof AppChart)) {
-        chart.applyStandardLabels();
+      for (const chart of charts) {
         for (const apiObject of chart.apiObjects) {
           const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, renderProblems);
           if (object === undefined) continue;
@@ -240,7 +247,7 @@ export class Platform {
  */
 function renderObject(apiObject: ApiObject, constructPath: string, problems: string[]): any {
   try {
-    return apiObject.toJson();
+    return RenderedJson.of(apiObject);
   } catch (e) {
     problems.push(`[${constructPath}] ${formatProblem({
       field: 'object',
