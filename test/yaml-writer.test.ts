@@ -56,7 +56,7 @@ describe('YamlWriter writes what Yaml.stringify writes', () => {
 
   test.each([
     ['multi-line values', { data: { 'app.conf': 'a: 1\n  b: 2\n', script: '#!/bin/sh\nexec "$@"', keep: 'x\n\n', lead: '  x\ny', empty: '\n' } }],
-    ['quoted scalars', { a: 'yes', b: '0775', c: '1:20', d: '', e: '~', f: 'a: b', g: '- x', h: 'it\'s', i: 'say "hi"', j: '"\'', k: '8080' }],
+    ['quoted scalars', { a: 'yes', b: '0775', c: '1:20', d: '', e: '~', f: 'a: b', g: '- x', h: 'it\'s', i: 'say "hi"', j: '"\'', k: '8080', l: 'e5', m: 'E-3', n: 'Off', o: 'eleven', NULL: 'y' }],
     ['numbers', { a: 0, b: -0, c: 1.5, d: 1e21, e: 5e-7, f: -12, g: 2 ** 60 }],
     ['empty collections', { a: {}, b: [], c: [{}, [], [[]]], d: [{ e: [] }] }],
     ['nested sequences', [[1, [2, { a: [3] }]], { b: [[{ c: 'x\ny' }]] }]],
