@@ -254,6 +254,13 @@ async function main(): Promise<void> {
     console.log(`\ngrowth exponent of the median time from N=${from} to N=${to} (1 = linear, 2 = quadratic):`);
     for (const [renderer, k] of growth) console.log(`  ${renderer}: ${k.toFixed(2)}`);
   }
+  const largest = rows.filter((r) => r.n === Math.max(...options.sizes) && r.renderer.startsWith('cdk8s'));
+  console.log(`
+targets at N=${Math.max(...options.sizes)} (issue 8): faster than helm (ratio < 1.0), peak RSS <= 300 MiB`);
+  for (const r of largest) {
+    const ok = r.ratioToHelm! < 1 && r.maxPeakRssMiB <= 300;
+    console.log(`  ${ok ? 'met' : 'NOT met'}: ${r.renderer}, ratio ${r.ratioToHelm!.toFixed(2)}, ${Math.round(r.maxPeakRssMiB)} MiB`);
+  }
 
   fs.mkdirSync(RESULTS, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
