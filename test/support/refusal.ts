@@ -10,3 +10,23 @@ export function refusalOf(platform: Platform): string[] {
   }
   throw new Error('expected the render to fail, but it rendered');
 }
+
+/** One hand-written bad input: the platform that holds it and where its problem must be reported. */
+export interface BadInput {
+  readonly name: string;
+  readonly platform: Platform;
+  /** Construct path inside the brackets, e.g. `dev/test/lr`. */
+  readonly path: string;
+  readonly field: string;
+  readonly value: unknown;
+}
+
+/** Asserts the platform is refused with a line naming path, field and value, and giving a fix. */
+export function expectRefusal(bad: BadInput): void {
+  const problems = refusalOf(bad.platform);
+  const prefix = `[${bad.path}] ${bad.field}: `;
+  const got = `(got ${bad.value === undefined ? 'nothing' : JSON.stringify(bad.value)}). Fix: `;
+  const line = problems.find((p) => p.startsWith(prefix) && p.includes(got));
+  if (!line) throw new Error(`expected a line starting ${JSON.stringify(prefix)} containing ${JSON.stringify(got)}, got:\n  ${problems.join('\n  ')}`);
+  expect(line.slice(line.indexOf('. Fix: ') + 7).trim().length).toBeGreaterThan(3);
+}
