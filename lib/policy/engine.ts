@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { Environment, ImagePolicy, PodSecurityLevel } from '../environment';
-import { ExistingSecret } from '../existing-secret';
-import { Finding, Manifest, ManifestCheck } from '../platform';
+import { Environment, ImagePolicy, PodSecurityLevel } from '../core/environment';
+import { ExistingSecret } from '../config/existing-secret';
+import { Finding, Manifest, ManifestCheck } from '../core/platform';
 import { ObjectIndex } from './object-index';
 import { ExternalReferences, Rule } from './rule';
 import { PLATFORM_RULES } from './rules';

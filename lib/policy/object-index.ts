@@ -1,4 +1,4 @@
-import { Annotations } from '../labels';
+import { Annotations } from '../core/labels';
 
 /** One rendered object, with where it came from. */
 export interface PolicyObject {

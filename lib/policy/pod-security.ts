@@ -1,5 +1,5 @@
-import { PodSecurityLevel } from '../environment';
-import { Problem } from '../problem';
+import { PodSecurityLevel } from '../core/environment';
+import { Problem } from '../core/problem';
 import { containersOf, join } from './object-index';
 
 /** A Pod Security Standards violation: the problem and the control it breaks. */

@@ -1,5 +1,5 @@
-import { ImagePolicy, PodSecurityLevel } from '../environment';
-import { Problem } from '../problem';
+import { ImagePolicy, PodSecurityLevel } from '../core/environment';
+import { Problem } from '../core/problem';
 import { ObjectIndex, PolicyObject } from './object-index';
 
 /** How a finding of a rule affects the synth. */

@@ -1,5 +1,5 @@
-import { ImagePolicy, PodSecurityLevel } from '../environment';
-import { formatProblem } from '../problem';
+import { ImagePolicy, PodSecurityLevel } from '../core/environment';
+import { formatProblem } from '../core/problem';
 import { PolicyEngine, PolicyFinding } from './engine';
 import { ExternalReferences } from './rule';
 import { PLATFORM_RULES } from './rules';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Annotations } from '../labels';
-import { addProblems } from '../problem';
+import { Annotations } from '../core/labels';
+import { addProblems } from '../core/problem';
 
 const PREFIX = `${Annotations.PREFIX}/waive.`;
 

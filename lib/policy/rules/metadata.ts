@@ -1,4 +1,4 @@
-import { Names } from '../../names';
+import { Names } from '../../core/names';
 import { PolicyObject } from '../object-index';
 import { Rule, Severity, violation, Violation } from '../rule';
 

@@ -1,4 +1,4 @@
-import { Image } from '../../image';
+import { Image } from '../../workloads/image';
 import { containersOf, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
 import { Rule, Severity, violation } from '../rule';

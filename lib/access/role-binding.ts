@@ -1,0 +1,129 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
+import { Names } from '../core/names';
+import { addProblems, Problem } from '../core/problem';
+import { ClusterRole, Role } from './role';
+import { ServiceAccount } from './service-account';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Who a binding grants a role to: a user, a group, or a ServiceAccount. */
+export class Subject {
+  /** A human user, as the authenticator names it. */
+  public static user(name: string): Subject {
+    return new Subject({ kind: 'User', name, apiGroup: RBAC_GROUP });
+  }
+
+  /** A group of users (e.g. a team group from the identity provider, or `system:authenticated`). */
+  public static group(name: string): Subject {
+    return new Subject({ kind: 'Group', name, apiGroup: RBAC_GROUP });
+  }
+
+  /** A ServiceAccount of this stack, or one elsewhere by name and namespace. */
+  public static serviceAccount(account: ServiceAccount | { readonly name: string; readonly namespace: string }): Subject {
+    return new Subject({ kind: 'ServiceAccount', name: account.name, namespace: account.namespace });
+  }
+
+  private constructor(private readonly subject: k8s.Subject) {}
+
+  /** The subject as the API writes it; a ServiceAccount without namespace gets the binding's. */
+  public toK8s(namespace: string | undefined): k8s.Subject {
+    return this.subject.kind === 'ServiceAccount' ? { ...this.subject, namespace: this.subject.namespace ?? namespace } : this.subject;
+  }
+}
+
+/** A role by kind and name, for roles not made in this stack (the cluster's defaults). */
+export interface RoleReference {
+  /** `Role` (same namespace) or `ClusterRole`. */
+  readonly kind: 'Role' | 'ClusterRole';
+  /** Name as it exists in the cluster, e.g. `view`, `admin`, `system:auth-delegator`. */
+  readonly name: string;
+}
+
+/** Props of a {@link RoleBinding} and a {@link ClusterRoleBinding}. */
+export interface RoleBindingProps {
+  /** The role granted: a Role or ClusterRole of the stack, or a reference to a cluster default. */
+  readonly role: Role | ClusterRole | RoleReference;
+  /** Who gets it. */
+  readonly subjects: Subject[];
+  /**
+   * Object name. A ClusterRoleBinding's is prefixed with the environment, like a ClusterRole's.
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/** ClusterRoles every cluster has (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings). */
+const DEFAULT_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit', 'view'];
+
+/** Grants a Role, or a ClusterRole's permissions, inside the binding's namespace. */
+export class RoleBinding extends Construct {
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: RoleBindingProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    const namespace = Chart.of(this).namespace;
+    this.apiObject = new k8s.KubeRoleBinding(this, 'Resource', {
+      metadata: { name: this.name },
+      roleRef: { apiGroup: RBAC_GROUP, kind: props.role.kind, name: Lazy.any({ produce: () => props.role.name }) },
+      subjects: props.subjects.map((s) => s.toK8s(namespace)),
+    });
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...bindingProblems(this, props)]);
+  }
+}
+
+/** Grants a ClusterRole everywhere in the cluster. Prefer a RoleBinding per namespace. */
+export class ClusterRoleBinding extends Construct {
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: RoleBindingProps) {
+    super(scope, id);
+    this.name = clusterScopedName(this, props.name ?? id);
+    const namespace = Chart.of(this).namespace;
+    this.apiObject = new k8s.KubeClusterRoleBinding(this, 'Resource', {
+      metadata: { name: this.name },
+      roleRef: { apiGroup: RBAC_GROUP, kind: props.role.kind, name: Lazy.any({ produce: () => props.role.name }) },
+      subjects: props.subjects.map((s) => s.toK8s(namespace)),
+    });
+    dropNamespace(this.apiObject);
+    addProblems(this, () => {
+      const problems = [...Names.dnsSubdomain('name', this.name), ...bindingProblems(this, props)];
+      if (props.role.kind === 'Role') {
+        problems.push({ field: 'role', value: props.role.name, message: 'a ClusterRoleBinding can only grant a ClusterRole', fix: 'use a RoleBinding, or make the role a ClusterRole' });
+      }
+      return problems;
+    });
+  }
+}
+
+/** Refuses bindings without subjects and references to roles that exist neither in the stack nor in every cluster. */
+function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[] {
+  const problems: Problem[] = [];
+  if (props.subjects.length === 0) {
+    problems.push({ field: 'subjects', value: [], message: 'a binding without subjects grants nothing', fix: 'add a Subject.group(), Subject.user() or Subject.serviceAccount()' });
+  }
+  const role = props.role;
+  if (role instanceof Role || role instanceof ClusterRole) return problems;
+  const namespace = Chart.of(binding).namespace;
+  const inStack = binding.node.root.node.findAll().some((c) => (role.kind === 'Role'
+    ? c instanceof Role && c.name === role.name && Chart.of(c).namespace === namespace
+    : c instanceof ClusterRole && c.name === role.name));
+  const isDefault = role.name.startsWith('system:') || (role.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES.includes(role.name));
+  if (!inStack && !isDefault) {
+    // ClusterRoles of the stack carry the environment in their name: point at the one meant.
+    const prefixed = role.kind === 'ClusterRole' ? clusterScopedName(binding, role.name) : undefined;
+    const meant = binding.node.root.node.findAll().some((c) => c instanceof ClusterRole && c.name === prefixed);
+    problems.push({
+      field: 'role',
+      value: role,
+      message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default${meant ? ` (the stack has ClusterRole ${prefixed})` : ''}`,
+      fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, system:*)`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,172 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
+import { Names } from '../core/names';
+import { addProblems, Problem } from '../core/problem';
+
+/** One permission: verbs on resources of API groups (or, in a ClusterRole, on URL paths). */
+export interface PolicyRule {
+  /**
+   * API groups; `''` is the core group (pods, services, secrets, ...).
+   * @default ['']
+   */
+  readonly apiGroups?: string[];
+  /**
+   * Resources, subresources written `pods/log`. Required unless `nonResourceUrls` is set.
+   * @default - none
+   */
+  readonly resources?: string[];
+  /** Verbs: get, list, watch, create, update, patch, delete, deletecollection. */
+  readonly verbs: string[];
+  /**
+   * Only these objects.
+   * @default - every object of the resources
+   */
+  readonly resourceNames?: string[];
+  /**
+   * Non-resource URL paths (`/healthz`); ClusterRoles only.
+   * @default - none
+   */
+  readonly nonResourceUrls?: string[];
+}
+
+/** Props shared by {@link Role} and {@link ClusterRole}. */
+export interface RoleProps {
+  /**
+   * Object name. A ClusterRole's is prefixed with the environment (`dev-pod-reader`), because
+   * environments may share a cluster.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Permissions. */
+  readonly rules: PolicyRule[];
+  /**
+   * Declares the role read-only: write verbs and any access to Secrets are refused.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Accept `*` in verbs, resources or API groups (grants future resources too).
+   * @default false
+   */
+  readonly allowWildcards?: boolean;
+  /**
+   * Accept the `escalate`, `bind` and `impersonate` verbs, which let the holder gain
+   * permissions it was not given.
+   * @default false
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+}
+
+const READ_VERBS = ['get', 'list', 'watch'];
+const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
+
+/** A namespaced set of permissions, granted by a RoleBinding in the same namespace. */
+export class Role extends Construct {
+  public readonly kind = 'Role';
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+  private readonly rules: PolicyRule[];
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.rules = [...props.rules];
+    this.apiObject = new k8s.KubeRole(this, 'Resource', {
+      metadata: { name: this.name },
+      rules: Lazy.any({ produce: () => this.rules.map(toK8s) }),
+    });
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...rulesProblems(this.rules, props, false)]);
+  }
+
+  /** Adds a permission. */
+  public addRule(rule: PolicyRule): void {
+    this.rules.push(rule);
+  }
+}
+
+/** A cluster-wide set of permissions (or one reused in many namespaces through RoleBindings). */
+export class ClusterRole extends Construct {
+  public readonly kind = 'ClusterRole';
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+  private readonly rules: PolicyRule[];
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id);
+    this.name = clusterScopedName(this, props.name ?? id);
+    this.rules = [...props.rules];
+    this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {
+      metadata: { name: this.name },
+      rules: Lazy.any({ produce: () => this.rules.map(toK8s) }),
+    });
+    dropNamespace(this.apiObject);
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...rulesProblems(this.rules, props, true)]);
+  }
+
+  /** Adds a permission. */
+  public addRule(rule: PolicyRule): void {
+    this.rules.push(rule);
+  }
+}
+
+function toK8s(rule: PolicyRule): k8s.PolicyRule {
+  const nonResource = (rule.nonResourceUrls?.length ?? 0) > 0 && !rule.resources?.length;
+  return {
+    apiGroups: nonResource ? undefined : rule.apiGroups ?? [''],
+    resources: rule.resources,
+    verbs: rule.verbs,
+    resourceNames: rule.resourceNames,
+    nonResourceUrLs: rule.nonResourceUrls,
+  };
+}
+
+/** Least-privilege checks of a role's rules. */
+function rulesProblems(rules: readonly PolicyRule[], props: RoleProps, cluster: boolean): Problem[] {
+  const problems: Problem[] = [];
+  if (rules.length === 0) {
+    problems.push({ field: 'rules', value: [], message: 'a role without rules grants nothing', fix: 'add the permissions the subjects need' });
+  }
+  rules.forEach((rule, i) => {
+    const field = `rules[${i}]`;
+    const groups = rule.apiGroups ?? [''];
+    const resources = rule.resources ?? [];
+    if (rule.verbs.length === 0) {
+      problems.push({ field: `${field}.verbs`, value: [], message: 'grants nothing', fix: 'list the verbs, e.g. ["get", "list", "watch"]' });
+    }
+    if (resources.length === 0 && !rule.nonResourceUrls?.length) {
+      problems.push({ field: `${field}.resources`, value: [], message: 'grants nothing', fix: 'list the resources, e.g. ["pods"]' });
+    }
+    if (rule.nonResourceUrls?.length && !cluster) {
+      problems.push({ field: `${field}.nonResourceUrls`, value: rule.nonResourceUrls, message: 'only a ClusterRole can grant URL paths', fix: 'move the rule to a ClusterRole' });
+    }
+    if (!props.allowWildcards) {
+      for (const [name, values] of [['verbs', rule.verbs], ['resources', resources], ['apiGroups', groups]] as const) {
+        if (values.includes('*')) {
+          problems.push({ field: `${field}.${name}`, value: values, message: 'contains "*", which also grants what is added to Kubernetes later', fix: `list the ${name} the subjects need, or set allowWildcards: true` });
+        }
+      }
+    }
+    const escalating = rule.verbs.filter((v) => ESCALATING_VERBS.includes(v));
+    if (escalating.length && !props.allowPrivilegeEscalation) {
+      problems.push({
+        field: `${field}.verbs`,
+        value: escalating,
+        message: 'lets the holder grant itself permissions it was not given',
+        fix: 'remove these verbs, or set allowPrivilegeEscalation: true for a role that manages RBAC',
+      });
+    }
+    if (props.readOnly) {
+      const writes = rule.verbs.filter((v) => !READ_VERBS.includes(v));
+      if (writes.length) {
+        problems.push({ field: `${field}.verbs`, value: writes, message: 'are not read verbs, but the role is read-only', fix: 'keep get, list and watch only' });
+      }
+      const secrets = resources.filter((r) => r === '*' || r === 'secrets' || r.startsWith('secrets/'));
+      if (secrets.length && (groups.includes('') || groups.includes('*'))) {
+        problems.push({ field: `${field}.resources`, value: secrets, message: 'lets a read-only role read Secrets', fix: 'list the resources explicitly without secrets' });
+      }
+    }
+  });
+  return problems;
+}

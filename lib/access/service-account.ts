@@ -1,0 +1,46 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Names } from '../core/names';
+import { addProblems } from '../core/problem';
+
+/** Props of a {@link ServiceAccount}. */
+export interface ServiceAccountProps {
+  /**
+   * Object name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Mount the account's token into every pod that uses it. Off: a pod that talks to the API
+   * server asks for the token itself (`automountServiceAccountToken: true` on the workload),
+   * so no other pod carries a credential it does not use.
+   * @default false
+   */
+  readonly automountToken?: boolean;
+}
+
+/** An identity for pods (the notes, 000 and 004): what RBAC bindings grant permissions to. */
+export class ServiceAccount extends Construct {
+  public readonly name: string;
+  /** Namespace the account lives in (the chart's). */
+  public readonly namespace?: string;
+  /** The ServiceAccount object (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = Chart.of(this).namespace;
+    this.apiObject = new k8s.KubeServiceAccount(this, 'Resource', {
+      metadata: { name: this.name },
+      automountServiceAccountToken: props.automountToken ?? false,
+    });
+    addProblems(this, () => Names.dnsSubdomain('name', this.name));
+  }
+
+  /** The user name the API server knows the account by, e.g. `system:serviceaccount:dev:pod-reader`. */
+  public get userName(): string {
+    return `system:serviceaccount:${this.namespace ?? 'default'}:${this.name}`;
+  }
+}

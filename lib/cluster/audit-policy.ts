@@ -1,0 +1,516 @@
+import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { dropLabels, dropNamespace } from '../core/cluster-scope';
+import { Names } from '../core/names';
+import { Finding, Manifest, ManifestCheck } from '../core/platform';
+import { addProblems, formatProblem, Problem } from '../core/problem';
+
+/** How much of a request the API server writes to the audit log. */
+export enum AuditLevel {
+  /** Nothing. */
+  NONE = 'None',
+  /** Who, when, what verb on which object; no bodies. */
+  METADATA = 'Metadata',
+  /** Metadata and the request body (resource requests only). */
+  REQUEST = 'Request',
+  /** Metadata, request body and response body (resource requests only). */
+  REQUEST_RESPONSE = 'RequestResponse',
+}
+
+/** The points in a request's life at which an audit event is emitted. */
+export enum AuditStage {
+  /** As soon as the request arrives, before it is handled. */
+  REQUEST_RECEIVED = 'RequestReceived',
+  /** Headers sent, body not yet: long-running requests (watch) only. */
+  RESPONSE_STARTED = 'ResponseStarted',
+  /** The response is complete. */
+  RESPONSE_COMPLETE = 'ResponseComplete',
+  /** The handler panicked. */
+  PANIC = 'Panic',
+}
+
+/** Resources of one API group a rule applies to. */
+export interface AuditResources {
+  /**
+   * API group; `''` is the core group (pods, secrets, ...).
+   * @default ''
+   */
+  readonly group?: string;
+  /**
+   * Resources, with subresources written `pods/log`; `*` (all), `*\/status` and `pods/*` are the
+   * API server's wildcards. A resource does not cover its subresources.
+   * @default - every resource of the group, subresources included
+   */
+  readonly resources?: string[];
+  /**
+   * Object names.
+   * @default - every object
+   */
+  readonly resourceNames?: string[];
+}
+
+/** One rule of an audit policy; the first rule that matches a request decides its level. */
+export interface AuditRule {
+  /** What is logged for requests this rule matches. */
+  readonly level: AuditLevel;
+  /**
+   * Users (e.g. `system:kube-proxy`, `system:serviceaccount:ns:name`).
+   * @default - every user
+   */
+  readonly users?: string[];
+  /**
+   * Groups; the rule matches a user in any of them.
+   * @default - every group
+   */
+  readonly userGroups?: string[];
+  /**
+   * Verbs (get, list, watch, create, update, patch, delete, deletecollection, ...).
+   * @default - every verb
+   */
+  readonly verbs?: string[];
+  /**
+   * Resources; setting it (or `namespaces`) limits the rule to resource requests.
+   * @default - every resource
+   */
+  readonly resources?: AuditResources[];
+  /**
+   * Namespaces; `''` means cluster-scoped objects.
+   * @default - every namespace
+   */
+  readonly namespaces?: string[];
+  /**
+   * Non-resource URL paths (`/healthz*`, `/version`); setting it limits the rule to non-resource
+   * requests. A trailing `*` is a prefix match.
+   * @default - every path
+   */
+  readonly nonResourceURLs?: string[];
+  /**
+   * Stages not logged for this rule, on top of the policy's.
+   * @default - none
+   */
+  readonly omitStages?: AuditStage[];
+  /**
+   * Leave `managedFields` out of logged bodies.
+   * @default - the policy's setting
+   */
+  readonly omitManagedFields?: boolean;
+  /**
+   * Accept that this rule logs bodies of Secrets, ConfigMaps, ServiceAccount tokens or
+   * TokenReviews (it puts credentials into the audit log). Not written to the file.
+   * @default false
+   */
+  readonly allowSensitiveBodies?: boolean;
+}
+
+/** The content of an audit policy file, independent of cdk8s. */
+export interface AuditPolicySpec {
+  /** Rules, first match wins; end with a catch-all (a rule with only a level). */
+  readonly rules: AuditRule[];
+  /**
+   * Stages never logged, e.g. `RequestReceived` (it duplicates `ResponseComplete`).
+   * @default - none
+   */
+  readonly omitStages?: AuditStage[];
+  /**
+   * Leave `managedFields` out of logged bodies.
+   * @default false
+   */
+  readonly omitManagedFields?: boolean;
+}
+
+/** Props of an {@link AuditPolicy}. */
+export interface AuditPolicyProps extends AuditPolicySpec {
+  /**
+   * `metadata.name`, also the file name (`Policy.<name>.k8s.yaml`).
+   * @default 'audit-policy'
+   */
+  readonly name?: string;
+}
+
+/** What {@link analyzeAuditPolicy} finds: errors refuse the policy, warnings are printed. */
+export interface AuditPolicyAnalysis {
+  /** Unreachable rules, requests no rule matches, credential bodies, malformed rules. */
+  readonly errors: Problem[];
+  /** Response bodies of reads, resources whose subresources the rule leaves out. */
+  readonly warnings: Problem[];
+}
+
+/**
+ * A kube-apiserver audit policy (`--audit-policy-file`, `audit.k8s.io/v1` `Policy`). It is not
+ * an API object: give it a stack of its own (e.g. `kube-apiserver`, written to
+ * `dist/<env>/kube-apiserver/`) that Argo CD and `kubectl apply -k` leave out, and hand the file
+ * to the control plane. Rendered with `metadata.name` only: no namespace, no labels.
+ *
+ * The first matching rule wins, so the policy is refused when a rule can never match, when some
+ * requests match no rule, or when a rule logs bodies of credentials without saying so.
+ */
+export class AuditPolicy extends Construct {
+  public readonly name: string;
+  /** The Policy object (escape hatch). */
+  public readonly apiObject: ApiObject;
+  private readonly rules: AuditRule[];
+  private readonly spec: Omit<AuditPolicySpec, 'rules'>;
+
+  constructor(scope: Construct, id: string, props: AuditPolicyProps) {
+    super(scope, id);
+    this.name = props.name ?? 'audit-policy';
+    this.rules = [...props.rules];
+    this.spec = { omitStages: props.omitStages, omitManagedFields: props.omitManagedFields };
+    const body = () => auditPolicyToJson(this.toSpec(), this.name);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'audit.k8s.io/v1',
+      kind: 'Policy',
+      metadata: { name: this.name },
+      omitStages: Lazy.any({ produce: () => body().omitStages }),
+      omitManagedFields: Lazy.any({ produce: () => body().omitManagedFields }),
+      rules: Lazy.any({ produce: () => body().rules }),
+    });
+    dropNamespace(this.apiObject);
+    dropLabels(this.apiObject);
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...analyzeAuditPolicy(this.toSpec()).errors]);
+  }
+
+  /**
+   * Adds a rule just before the catch-all (the last rule, when it matches every request), so
+   * that presets can be extended; appends when there is no catch-all.
+   */
+  public addRule(rule: AuditRule): void {
+    const last = this.rules[this.rules.length - 1];
+    this.rules.splice(last && isCatchAll(last) ? this.rules.length - 1 : this.rules.length, 0, rule);
+  }
+
+  /** Inserts a rule at a position (0 = before every other rule). */
+  public insertRule(index: number, rule: AuditRule): void {
+    this.rules.splice(index, 0, rule);
+  }
+
+  /** The policy's rules and settings. */
+  public toSpec(): AuditPolicySpec {
+    return { ...this.spec, rules: [...this.rules] };
+  }
+
+  /** Findings that do not refuse the policy (bodies of reads, uncovered subresources). */
+  public warnings(): string[] {
+    return analyzeAuditPolicy(this.toSpec()).warnings.map((p) => `[${this.node.path}] ${formatProblem(p)}`);
+  }
+
+  /** The policy file as YAML, without synthesizing an app. */
+  public toYaml(): string {
+    return auditPolicyToYaml(this.toSpec(), this.name);
+  }
+}
+
+/** The policy file as YAML, from a spec alone (no construct, no app). */
+export function auditPolicyToYaml(spec: AuditPolicySpec, name = 'audit-policy'): string {
+  return Yaml.stringify(auditPolicyToJson(spec, name));
+}
+
+/**
+ * Reports the warnings of every rendered audit Policy through the Platform, which prints check
+ * warnings (construct validations can only refuse). Errors are already reported by the construct.
+ */
+export class AuditPolicyCheck implements ManifestCheck {
+  public check(manifests: readonly Manifest[]): Finding[] {
+    return manifests
+      .filter((m) => m.object.apiVersion === 'audit.k8s.io/v1' && m.object.kind === 'Policy')
+      .flatMap((m) => analyzeAuditPolicy(m.object).warnings.map((w) => ({ ...w, rule: 'AUDIT', severity: 'warning' as const, path: m.constructPath })));
+  }
+}
+
+/** The policy file as a JSON object: `apiVersion`, `kind`, `metadata.name`, settings, rules. */
+export function auditPolicyToJson(spec: AuditPolicySpec, name = 'audit-policy'): any {
+  return prune({
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    metadata: { name },
+    omitStages: spec.omitStages,
+    omitManagedFields: spec.omitManagedFields,
+    rules: spec.rules.map((r) => ({
+      level: r.level,
+      users: r.users,
+      userGroups: r.userGroups,
+      verbs: r.verbs,
+      resources: r.resources?.map((g) => ({ group: g.group ?? '', resources: g.resources, resourceNames: g.resourceNames })),
+      namespaces: r.namespaces,
+      nonResourceURLs: r.nonResourceURLs,
+      omitStages: r.omitStages,
+      omitManagedFields: r.omitManagedFields,
+    })),
+  });
+}
+
+/** Whether a rule matches every request. */
+export function isCatchAll(rule: AuditRule): boolean {
+  return [rule.users, rule.userGroups, rule.verbs, rule.resources, rule.namespaces, rule.nonResourceURLs].every((v) => v === undefined || v.length === 0);
+}
+
+const LEVELS = Object.values(AuditLevel) as string[];
+const STAGES = Object.values(AuditStage) as string[];
+const WRITE_VERBS = ['create', 'update', 'patch'];
+const READ_VERBS = ['get', 'list', 'watch'];
+const VERBS = [...READ_VERBS, ...WRITE_VERBS, 'delete', 'deletecollection'];
+/** Resources whose bodies hold credentials: `[group, resource, subresource]`. */
+const SENSITIVE: readonly (readonly [string, string, string])[] = [
+  ['', 'secrets', ''],
+  ['', 'configmaps', ''],
+  ['', 'serviceaccounts', 'token'],
+  ['authentication.k8s.io', 'tokenreviews', ''],
+];
+/** Subresources people forget a resource rule leaves out, by `group/resource`. */
+const KNOWN_SUBRESOURCES: Record<string, string[]> = {
+  '/pods': ['log', 'exec', 'attach', 'portforward', 'proxy', 'status', 'eviction', 'binding', 'ephemeralcontainers'],
+  '/services': ['status', 'proxy'],
+  '/nodes': ['status', 'proxy'],
+  '/namespaces': ['status', 'finalize'],
+  '/serviceaccounts': ['token'],
+  '/persistentvolumeclaims': ['status'],
+  'apps/deployments': ['scale', 'status'],
+  'apps/statefulsets': ['scale', 'status'],
+  'apps/replicasets': ['scale', 'status'],
+  'apps/daemonsets': ['status'],
+  'batch/jobs': ['status'],
+  'batch/cronjobs': ['status'],
+};
+/** Stands for every value no rule names. */
+const OTHER = '<other>';
+
+interface ResourceTarget { readonly namespace: string; readonly group: string; readonly resource: string; readonly subresource: string; readonly name: string }
+interface Request {
+  readonly user: string;
+  readonly userGroup?: string;
+  readonly verb: string;
+  readonly resource?: ResourceTarget;
+  readonly path?: string;
+}
+
+/**
+ * Checks an audit policy. Reachability is exact: requests are partitioned into classes by every
+ * value the rules name (plus one "other" value per dimension), and each class is sent through
+ * the rules; a rule no class reaches can never match.
+ */
+export function analyzeAuditPolicy(spec: AuditPolicySpec): AuditPolicyAnalysis {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const rules = spec.rules;
+  stageProblems('omitStages', spec.omitStages, errors);
+  rules.forEach((r, i) => ruleProblems(r, `rules[${i}]`, errors, warnings));
+  if (errors.length) return { errors, warnings };
+
+  const firstMatch = (req: Request) => rules.findIndex((r) => matches(r, req));
+  const reached = rules.map(() => false);
+  const sensitive = rules.map(() => new Set<string>());
+  const bodiesOfReads = rules.map(() => new Set<string>());
+  const unmatched: Request[] = [];
+  const requests = [...representatives(rules)];
+  const firsts = requests.map(firstMatch);
+  requests.forEach((req, k) => {
+    const first = firsts[k];
+    if (first < 0) {
+      unmatched.push(req);
+      return;
+    }
+    reached[first] = true;
+    const rule = rules[first];
+    const res = req.resource;
+    if (res && !rule.allowSensitiveBodies && SENSITIVE.some(([g, r, s]) => g === res.group && r === res.resource && s === res.subresource)) {
+      if (rule.level === AuditLevel.REQUEST_RESPONSE || (rule.level === AuditLevel.REQUEST && !READ_VERBS.includes(req.verb) && !req.verb.startsWith('delete'))) {
+        sensitive[first].add(describeResource(res));
+      }
+    }
+    if (res && rule.level === AuditLevel.REQUEST_RESPONSE && READ_VERBS.includes(req.verb)) {
+      bodiesOfReads[first].add(req.verb);
+    }
+  });
+  // For a rule no request reaches: which earlier rules take the requests it matches.
+  const takenBy = rules.map((r, i) => (reached[i] ? [] : unique(requests.flatMap((req, k) => (matches(r, req) ? [firsts[k]] : []))).sort((a, b) => a - b)));
+
+  rules.forEach((rule, i) => {
+    if (!reached[i]) {
+      const by = takenBy[i].map((j) => `rules[${j}]`);
+      errors.push({
+        field: `rules[${i}]`,
+        value: compact(rule),
+        message: by.length ? `can never match: every request it matches is taken first by ${by.join(', ')} (first match wins)` : 'can never match any request',
+        fix: by.length ? `remove it, or move it before ${by[0]} if it should win` : 'remove it',
+      });
+    }
+    if (sensitive[i].size) {
+      errors.push({
+        field: `rules[${i}].level`,
+        value: rule.level,
+        message: `logs bodies of ${[...sensitive[i]].join(', ')}, which puts credentials into the audit log`,
+        fix: 'put a Metadata rule for these resources before it (as the presets do), or set allowSensitiveBodies: true if that is intended',
+      });
+    }
+    if (bodiesOfReads[i].size) {
+      warnings.push({
+        field: `rules[${i}].level`,
+        value: rule.level,
+        message: `logs response bodies of ${[...bodiesOfReads[i]].join('/')} requests, which are large and frequent`,
+        fix: 'log reads at Request or Metadata level in an earlier rule',
+      });
+    }
+  });
+  if (unmatched.length) {
+    errors.push({
+      field: 'rules',
+      value: unmatched.slice(0, 3).map(describeRequest),
+      message: `${unmatched.length} classes of requests match no rule and are not logged at all (level None)`,
+      fix: 'end the policy with a catch-all rule, e.g. { level: AuditLevel.METADATA }, or { level: AuditLevel.NONE } to drop them on purpose',
+    });
+  }
+  return { errors, warnings };
+}
+
+function ruleProblems(rule: AuditRule, field: string, errors: Problem[], warnings: Problem[]): void {
+  if (!LEVELS.includes(rule.level)) {
+    errors.push({ field: `${field}.level`, value: rule.level, message: 'is not an audit level', fix: `use one of ${LEVELS.join(', ')}` });
+  }
+  stageProblems(`${field}.omitStages`, rule.omitStages, errors);
+  const onResources = (rule.resources?.length ?? 0) > 0 || (rule.namespaces?.length ?? 0) > 0;
+  if (onResources && (rule.nonResourceURLs?.length ?? 0) > 0) {
+    errors.push({
+      field: `${field}.nonResourceURLs`,
+      value: rule.nonResourceURLs,
+      message: 'cannot be combined with resources or namespaces: a request is either a resource request or not',
+      fix: 'split it into two rules',
+    });
+  }
+  (rule.nonResourceURLs ?? []).forEach((url, j) => {
+    if (!url.startsWith('/') || url.slice(0, -1).includes('*')) {
+      errors.push({ field: `${field}.nonResourceURLs[${j}]`, value: url, message: 'must be a path starting with "/", with "*" only at the end', fix: 'e.g. "/healthz*" or "/version"' });
+    }
+  });
+  (rule.resources ?? []).forEach((g, j) => {
+    const group = g.group ?? '';
+    for (const res of g.resources ?? []) {
+      if (res.split('/').length > 2 || res === '' || (res.includes('*') && !(res === '*' || /^\*\/[^*]+$/.test(res) || /^[^*]+\/\*$/.test(res)))) {
+        errors.push({ field: `${field}.resources[${j}].resources`, value: res, message: 'is not a resource pattern', fix: 'use "pods", "pods/log", "pods/*", "*/status" or "*"' });
+        continue;
+      }
+      const known = rule.level !== AuditLevel.NONE && !res.includes('/') ? KNOWN_SUBRESOURCES[`${group}/${res}`] : undefined;
+      const missing = (known ?? []).filter((sub) => !(g.resources ?? []).some((o) => o === '*' || o === `${res}/*` || o === `${res}/${sub}` || o === `*/${sub}`));
+      if (missing.length) {
+        warnings.push({
+          field: `${field}.resources[${j}].resources`,
+          value: res,
+          message: `does not cover its subresources ${missing.map((s) => `${res}/${s}`).join(', ')}: requests on them fall to later rules`,
+          fix: `add "${res}/*" (or the subresources meant) if they should be logged the same way`,
+        });
+      }
+    }
+  });
+}
+
+function stageProblems(field: string, stages: readonly string[] | undefined, errors: Problem[]): void {
+  (stages ?? []).forEach((s, i) => {
+    if (!STAGES.includes(s)) {
+      errors.push({ field: `${field}[${i}]`, value: s, message: 'is not an audit stage', fix: `use one of ${STAGES.join(', ')}` });
+    }
+  });
+}
+
+/** kube-apiserver's rule matching (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go). */
+function matches(rule: AuditRule, req: Request): boolean {
+  if (rule.users?.length && !rule.users.includes(req.user)) return false;
+  if (rule.userGroups?.length && !(req.userGroup !== undefined && rule.userGroups.includes(req.userGroup))) return false;
+  if (rule.verbs?.length && !rule.verbs.includes(req.verb)) return false;
+  if (rule.resources?.length || rule.namespaces?.length) {
+    const r = req.resource;
+    if (!r) return false;
+    if (rule.namespaces?.length && !rule.namespaces.includes(r.namespace)) return false;
+    if (!rule.resources?.length) return true;
+    const combined = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+    return rule.resources.some((g) => (g.group ?? '') === r.group && (!g.resources?.length || (
+      (!g.resourceNames?.length || g.resourceNames.includes(r.name))
+      && g.resources.some((p) => p === combined || p === '*' || (r.subresource !== '' && p === `*/${r.subresource}`) || (p.endsWith('/*') && p.slice(0, -2) === r.resource)))));
+  }
+  if (rule.nonResourceURLs?.length) {
+    const path = req.path;
+    if (path === undefined) return false;
+    return rule.nonResourceURLs.some((u) => u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
+  }
+  return true;
+}
+
+/** One request per class of requests the rules cannot tell apart. */
+function* representatives(rules: readonly AuditRule[]): Generator<Request> {
+  const users = unique([...rules.flatMap((r) => r.users ?? []), OTHER]);
+  const groups: (string | undefined)[] = [...unique(rules.flatMap((r) => r.userGroups ?? [])), undefined];
+  const verbs = unique([...VERBS, ...rules.flatMap((r) => r.verbs ?? []), OTHER]);
+  const targets: { resource?: ResourceTarget; path?: string }[] = [...resourceTargets(rules).map((resource) => ({ resource })), ...urlTargets(rules).map((path) => ({ path }))];
+  for (const user of users) {
+    for (const userGroup of groups) {
+      for (const verb of verbs) {
+        for (const t of targets) {
+          yield { user, userGroup, verb, ...t };
+        }
+      }
+    }
+  }
+}
+
+function resourceTargets(rules: readonly AuditRule[]): ResourceTarget[] {
+  const selectors = rules.flatMap((r) => r.resources ?? []);
+  const namespaces = unique(['', ...rules.flatMap((r) => r.namespaces ?? []), OTHER]);
+  const apiGroups = unique([...SENSITIVE.map(([g]) => g), ...selectors.map((s) => s.group ?? ''), OTHER]);
+  const targets: ResourceTarget[] = [];
+  for (const group of apiGroups) {
+    const inGroup = selectors.filter((s) => (s.group ?? '') === group);
+    const patterns = inGroup.flatMap((s) => s.resources ?? []);
+    const sensitive = SENSITIVE.filter(([g]) => g === group);
+    const resources = unique([...sensitive.map(([, r]) => r), ...patterns.map((p) => p.split('/')[0]).filter((r) => r !== '*'), OTHER]);
+    const anySub = patterns.filter((p) => p.startsWith('*/')).map((p) => p.slice(2));
+    const names = unique([...inGroup.flatMap((s) => s.resourceNames ?? []), OTHER]);
+    for (const resource of resources) {
+      const subs = unique(['', ...sensitive.filter(([, r]) => r === resource).map(([, , s]) => s),
+        ...patterns.filter((p) => p.startsWith(`${resource}/`)).map((p) => p.slice(resource.length + 1)).filter((s) => s !== '*'), ...anySub, OTHER]);
+      for (const subresource of subs) {
+        for (const name of names) {
+          for (const namespace of namespaces) {
+            targets.push({ namespace, group, resource, subresource, name });
+          }
+        }
+      }
+    }
+  }
+  return targets;
+}
+
+function urlTargets(rules: readonly AuditRule[]): string[] {
+  const urls = rules.flatMap((r) => r.nonResourceURLs ?? []);
+  const prefixes = urls.filter((u) => u.endsWith('*')).map((u) => u.slice(0, -1));
+  return unique([...urls.filter((u) => !u.endsWith('*')), ...prefixes, ...prefixes.map((p) => `${p}${OTHER}`), `/${OTHER}`]);
+}
+
+function describeResource(r: ResourceTarget): string {
+  return `${r.group ? `${r.group}/` : ''}${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
+}
+
+function describeRequest(req: Request): string {
+  const who = `${req.user === OTHER ? 'any user' : req.user}${req.userGroup ? ` in ${req.userGroup}` : ''}`;
+  const what = req.resource ? describeResource(req.resource) : req.path;
+  return `${who} ${req.verb === OTHER ? 'any verb' : req.verb} ${what}`;
+}
+
+function compact(rule: AuditRule): unknown {
+  return auditPolicyToJson({ rules: [rule] }).rules[0];
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Drops undefined fields and empty arrays, so the file holds only what was set. */
+function prune(value: any): any {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value && typeof value === 'object') {
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || (Array.isArray(v) && v.length === 0 && k !== 'rules')) continue;
+      out[k] = prune(v);
+    }
+    return out;
+  }
+  return value;
+}

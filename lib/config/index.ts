@@ -1,0 +1,4 @@
+export * from './config-map';
+export * from './secret';
+export * from './existing-secret';
+export * from './external-secret';

@@ -1,0 +1,77 @@
+import { createHash } from 'crypto';
+import { IConstruct } from 'constructs';
+import { AppChart } from './app-chart';
+import { ConfigMap } from '../config/config-map';
+
+/** A ConfigMap or Secret a pod reads: by env key, envFrom or volume. */
+export interface ConfigReference {
+  /** ConfigMap or Secret. */
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** Its name. */
+  readonly name: string;
+  /**
+   * The key read.
+   * @default - every key
+   */
+  readonly key?: string;
+  /**
+   * Whether the pod starts without it.
+   * @default false
+   */
+  readonly optional?: boolean;
+  /** Where the pod reads it, for messages. */
+  readonly field: string;
+}
+
+/**
+ * A ConfigMap or Secret the stack defines or declares, as pods see it. Constructs implement it so
+ * that pods referring to them by name get their keys checked and roll when their content changes.
+ */
+export interface IConfigSource extends IConstruct {
+  /** ConfigMap or Secret. */
+  readonly configKind: 'ConfigMap' | 'Secret';
+  /** Object name. */
+  readonly name: string;
+  /** The keys it holds; `undefined` when only the cluster knows. */
+  readonly keys?: readonly string[];
+  /** Hash of what it holds; `undefined` when the stack does not know the content. */
+  readonly contentHash?: string;
+}
+
+/** What pods need to know of a config source. */
+export type ConfigSourceInfo = Pick<IConfigSource, 'configKind' | 'name' | 'keys' | 'contentHash'>;
+
+function isConfigSource(c: IConstruct): c is IConfigSource {
+  const kind = (c as Partial<IConfigSource>).configKind;
+  return (kind === 'ConfigMap' || kind === 'Secret') && typeof (c as Partial<IConfigSource>).name === 'string';
+}
+
+/** The ConfigMaps and Secrets of the app chart `scope` is in, by `Kind/name`. */
+export function configSourcesOf(scope: IConstruct): Map<string, ConfigSourceInfo> {
+  const sources = new Map<string, ConfigSourceInfo>();
+  for (const c of AppChart.of(scope).node.findAll()) {
+    if (c instanceof ConfigMap) {
+      sources.set(`ConfigMap/${c.name}`, { configKind: 'ConfigMap', name: c.name, keys: Object.keys(c.data), contentHash: c.contentHash });
+    } else if (isConfigSource(c)) {
+      sources.set(`${c.configKind}/${c.name}`, c);
+    }
+  }
+  return sources;
+}
+
+/**
+ * The value of the `Annotations.CONFIG_HASH` pod annotation: one hash over the content of every
+ * ConfigMap and Secret of the stack the pod reads, so a change to any of them changes the pod
+ * template and rolls the pods (the notes, 002: otherwise a config change needs a manual
+ * redeploy). `undefined` when the pod reads none whose content the stack knows.
+ */
+export function configHash(scope: IConstruct, references: readonly ConfigReference[]): string | undefined {
+  const sources = configSourcesOf(scope);
+  const parts = [...new Set(references.map((r) => `${r.kind}/${r.name}`))]
+    .sort()
+    .flatMap((id) => {
+      const hash = sources.get(id)?.contentHash;
+      return hash === undefined ? [] : [`${id}=${hash}`];
+    });
+  return parts.length ? createHash('sha256').update(parts.join('\n')).digest('hex') : undefined;
+}

@@ -1,0 +1,115 @@
+import { Construct } from 'constructs';
+import { NetworkPeer, NetworkPolicy, NetworkPort, PolicyType } from './network-policy';
+import { addProblems, Problem } from '../core/problem';
+import { Workload } from '../workloads/workload';
+
+/** Where the ingress controller runs. */
+export interface IngressControllerLocation {
+  /**
+   * Its namespace.
+   * @default 'ingress-nginx'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of its pods.
+   * @default - { 'app.kubernetes.io/name': 'ingress-nginx' }
+   */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** Props of {@link NetworkIsolation}. */
+export interface NetworkIsolationProps {
+  /**
+   * Create the namespace's baseline: `default-deny` and `allow-dns`. Exactly one NetworkIsolation
+   * per namespace has it (the platform's {@link ClusterBaseline}); app charts set `false` and
+   * only add their allowances.
+   * @default true
+   */
+  readonly baseline?: boolean;
+  /**
+   * The ingress controller that {@link NetworkIsolation.allowFromIngressController} admits.
+   * @default - ingress-nginx in namespace ingress-nginx
+   */
+  readonly ingressController?: IngressControllerLocation;
+}
+
+/** A port of a connection: a number or name (TCP), or a {@link NetworkPort}. */
+export type PortSpec = number | string | NetworkPort;
+
+/**
+ * Zero-trust networking for a namespace: a baseline that denies all ingress and egress
+ * (`default-deny`) and allows DNS to kube-dns (`allow-dns`, UDP and TCP 53), and then each
+ * connection an app needs, by workload and port: from the ingress controller, between components
+ * (frontend → api → database), and to named external networks.
+ */
+export class NetworkIsolation extends Construct {
+  private readonly controller: Required<IngressControllerLocation>;
+  private readonly checks: (() => Problem[])[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkIsolationProps = {}) {
+    super(scope, id);
+    this.controller = {
+      namespace: props.ingressController?.namespace ?? 'ingress-nginx',
+      podLabels: props.ingressController?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
+    if (props.baseline ?? true) {
+      new NetworkPolicy(this, 'default-deny', { name: 'default-deny', policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS] });
+      new NetworkPolicy(this, 'allow-dns', {
+        name: 'allow-dns',
+        egress: [{
+          peers: [NetworkPeer.namespace('kube-system', { 'k8s-app': 'kube-dns' })],
+          ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        }],
+      });
+    }
+    addProblems(this, () => this.checks.flatMap((c) => c()));
+  }
+
+  /** Lets the ingress controller reach a workload's ports (`<workload>-from-ingress-controller`). */
+  public allowFromIngressController(to: Workload, ports: PortSpec[]): NetworkPolicy {
+    const name = `${to.name}-from-ingress-controller`;
+    this.checkPorts(name, to, ports);
+    return new NetworkPolicy(this, name, {
+      name,
+      selector: to,
+      ingress: [{ peers: [NetworkPeer.namespace(this.controller.namespace, this.controller.podLabels)], ports: ports.map(toPort) }],
+    });
+  }
+
+  /**
+   * Lets `from`'s pods connect to `to`'s ports: an ingress policy on `to`
+   * (`<to>-from-<from>`) and an egress policy on `from` (`<from>-to-<to>`), both needed under
+   * default deny.
+   */
+  public allow(from: Workload, to: Workload, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
+    const inName = `${to.name}-from-${from.name}`;
+    const outName = `${from.name}-to-${to.name}`;
+    this.checkPorts(inName, to, ports);
+    return [
+      new NetworkPolicy(this, inName, { name: inName, selector: to, ingress: [{ peers: [NetworkPeer.workload(from)], ports: ports.map(toPort) }] }),
+      new NetworkPolicy(this, outName, { name: outName, selector: from, egress: [{ peers: [NetworkPeer.workload(to)], ports: ports.map(toPort) }] }),
+    ];
+  }
+
+  /** Lets a workload reach an external network (`NetworkPeer.cidr(name, ...)`) on ports (`<workload>-to-<name>`). */
+  public allowEgress(from: Workload, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
+    const name = `${from.name}-to-${destination.name}`;
+    return new NetworkPolicy(this, name, { name, selector: from, egress: [{ peers: [destination], ports: ports.map(toPort) }] });
+  }
+
+  private checkPorts(policy: string, to: Workload, ports: PortSpec[]): void {
+    this.checks.push(() => ports.map(toPort).flatMap((p, i) => (to.pod.exposes(p.port) ? [] : [{
+      field: `${policy}.ports[${i}]`,
+      value: p.port,
+      message: `is not a port of any container of ${to.name}`,
+      fix: 'allow a declared container port (number or name), or declare the port on the container',
+    }])));
+    if (ports.length === 0) {
+      this.checks.push(() => [{ field: `${policy}.ports`, value: [], message: 'an allowance without ports opens every port', fix: 'list the ports the connection uses' }]);
+    }
+  }
+}
+
+function toPort(p: PortSpec): NetworkPort {
+  return typeof p === 'object' ? p : { port: p };
+}

@@ -1,0 +1,180 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
+import { Names } from '../core/names';
+import type { PersistentVolume } from './persistent-volume';
+import { addProblems, Problem } from '../core/problem';
+import { parseQuantity } from '../core/quantity';
+import { Volume } from '../workloads/volume';
+
+/** How nodes may mount a volume. */
+export enum AccessMode {
+  /** Read-write by the pods of one node. */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Read-only by many nodes. */
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Read-write by many nodes (NFS, CephFS; most block storage cannot). */
+  READ_WRITE_MANY = 'ReadWriteMany',
+  /** Read-write by a single pod. */
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+}
+
+/**
+ * The `storageClassName` that binds a claim to a pre-provisioned PersistentVolume only (the
+ * notes' mongodb example, 001): written as `""`, because leaving it out means the default class.
+ */
+export const STATIC_BINDING = '';
+
+/** What a claim asks for: shared by {@link PersistentVolumeClaim} and StatefulSet claim templates. */
+export interface ClaimOptions {
+  /** Storage size, a quantity such as `1Gi`. */
+  readonly size: string;
+  /**
+   * How the volume is mounted.
+   * @default [AccessMode.READ_WRITE_ONCE]
+   */
+  readonly accessModes?: AccessMode[];
+  /**
+   * StorageClass that provisions the volume (a {@link StorageClass}'s `name`), or
+   * {@link STATIC_BINDING} to bind to an existing PersistentVolume.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * `Filesystem` or raw `Block` device.
+   * @default - Kubernetes' Filesystem
+   */
+  readonly volumeMode?: 'Filesystem' | 'Block';
+}
+
+/** The claim spec of {@link ClaimOptions}. */
+export function claimSpec(options: ClaimOptions, volumeName?: string): k8s.PersistentVolumeClaimSpec {
+  return {
+    accessModes: options.accessModes ?? [AccessMode.READ_WRITE_ONCE],
+    storageClassName: options.storageClassName,
+    volumeMode: options.volumeMode,
+    volumeName,
+    resources: { requests: { storage: k8s.Quantity.fromString(options.size) } },
+  };
+}
+
+/** Problems of {@link ClaimOptions}, with fields under `prefix`: a size that is not a positive quantity, no or unknown access modes. */
+export function claimProblems(prefix: string, options: ClaimOptions): Problem[] {
+  const problems: Problem[] = [...sizeProblems(`${prefix}size`, options.size)];
+  problems.push(...accessModeProblems(`${prefix}accessModes`, options.accessModes));
+  if (options.storageClassName) {
+    problems.push(...Names.dnsSubdomain(`${prefix}storageClassName`, options.storageClassName));
+  }
+  return problems;
+}
+
+/** A storage size must be a positive quantity. */
+export function sizeProblems(field: string, size: string | undefined): Problem[] {
+  const bytes = parseQuantity(size);
+  if (size === undefined || bytes === undefined || !(bytes > 0)) {
+    return [{ field, value: size, message: 'must be a positive storage quantity', fix: 'give the size the volume needs, e.g. "1Gi"' }];
+  }
+  return [];
+}
+
+/** Access modes must be known and at least one. */
+export function accessModeProblems(field: string, modes: AccessMode[] | undefined): Problem[] {
+  if (modes === undefined) return [];
+  const known = Object.values(AccessMode) as string[];
+  if (modes.length === 0) {
+    return [{ field, value: modes, message: 'needs at least one access mode', fix: 'use [AccessMode.READ_WRITE_ONCE] or leave it out' }];
+  }
+  return modes.filter((m) => !known.includes(m)).map((m) => ({ field, value: m, message: 'is not an access mode', fix: `use one of ${known.join(', ')}` }));
+}
+
+/** Props of a {@link PersistentVolumeClaim}. */
+export interface PersistentVolumeClaimProps extends ClaimOptions {
+  /**
+   * Object name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Bind to this PersistentVolume only (a {@link PersistentVolume}'s `name`).
+   * @default - any volume that matches
+   */
+  readonly volumeName?: string;
+}
+
+/**
+ * A request for storage (the notes, 001): the app asks for a size and access mode, the cluster
+ * provisions or binds a PersistentVolume. Mount it with {@link volume}.
+ */
+export class PersistentVolumeClaim extends Construct {
+  /**
+   * A claim bound to one pre-provisioned PersistentVolume (static binding, `storageClassName: ""`),
+   * asking for its whole capacity: the notes' mongodb-pvc.
+   */
+  public static forVolume(scope: Construct, id: string, volume: PersistentVolume, options: { readonly name?: string } = {}): PersistentVolumeClaim {
+    return new PersistentVolumeClaim(scope, id, {
+      name: options.name,
+      size: volume.size,
+      accessModes: [volume.accessModes[0] ?? AccessMode.READ_WRITE_ONCE],
+      storageClassName: STATIC_BINDING,
+      volumeName: volume.name,
+    });
+  }
+
+  public readonly name: string;
+  /** The PersistentVolumeClaim object (escape hatch for JSON patches). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: this.name, labels: AppChart.of(this).labelsFor({ name: this.name }) },
+      spec: claimSpec(props, props.volumeName),
+    });
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...claimProblems('', props)]);
+  }
+
+  /** A pod volume that mounts this claim. */
+  public volume(volumeName: string = this.name, options: { readonly readOnly?: boolean } = {}): Volume {
+    return Volume.fromClaim(volumeName, this.name, options);
+  }
+}
+
+/** Props of a {@link VolumeClaimTemplate}. */
+export interface VolumeClaimTemplateProps extends ClaimOptions {
+  /** Claim name; each StatefulSet member gets the claim `<name>-<set>-<ordinal>`. */
+  readonly name: string;
+}
+
+/**
+ * Per-member storage of a StatefulSet: every pod gets its own claim, kept across restarts and
+ * rescheduling. Mount {@link volume} in a container of the StatefulSet; the StatefulSet turns it
+ * into a `volumeClaimTemplates` entry instead of a pod volume.
+ */
+export class VolumeClaimTemplate {
+  /** A read-write-once claim of `size`, the usual data directory of a database member. */
+  public static readWriteOnce(name: string, size: string, options: Omit<ClaimOptions, 'size' | 'accessModes'> = {}): VolumeClaimTemplate {
+    return new VolumeClaimTemplate({ ...options, name, size, accessModes: [AccessMode.READ_WRITE_ONCE] });
+  }
+
+  /** The volume containers mount (only valid in the StatefulSet that lists this template). */
+  public readonly volume: Volume;
+
+  constructor(public readonly props: VolumeClaimTemplateProps) {
+    this.volume = Volume.fromClaim(props.name, props.name);
+  }
+
+  public get name(): string {
+    return this.props.name;
+  }
+
+  /** Problems of the template, with fields under `prefix`. */
+  public problems(prefix: string): Problem[] {
+    return [...Names.dnsLabel(`${prefix}name`, this.name), ...claimProblems(prefix, this.props)];
+  }
+
+  public toK8s(): k8s.KubePersistentVolumeClaimProps {
+    return { metadata: { name: this.name }, spec: claimSpec(this.props) };
+  }
+}

@@ -1,0 +1,315 @@
+import { k8s } from 'cdk8s-plus-27';
+import { EnvValue } from './env-value';
+import { Environment, PodSecurityLevel } from '../core/environment';
+import { Image } from './image';
+import { Names } from '../core/names';
+import { Probe } from './probe';
+import { Problem } from '../core/problem';
+import { Resources, ResourceSize } from './resources';
+import { Volume, VolumeMount } from './volume';
+
+/** Capabilities Pod Security Standards baseline lets a container add (restricted: NET_BIND_SERVICE only). */
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+
+/** A port a container listens on. */
+export interface ContainerPort {
+  /** Port number, 1-65535. */
+  readonly number: number;
+  /**
+   * Port name (at most 15 characters), so Services and probes can refer to it by name.
+   * @default - unnamed
+   */
+  readonly name?: string;
+  /**
+   * Protocol.
+   * @default 'TCP'
+   */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/**
+ * Explicit, named exceptions to the restricted security context. Each one used is listed in the
+ * pod's `Annotations.SECURITY_EXCEPTIONS` annotation, so a reviewer sees it in the YAML.
+ */
+export interface SecurityExceptions {
+  /**
+   * Capabilities to add back after dropping ALL. Restricted allows only NET_BIND_SERVICE.
+   * @default - none
+   */
+  readonly addCapabilities?: string[];
+  /**
+   * Let the container write to its root filesystem.
+   * @default false
+   */
+  readonly writableRootFilesystem?: boolean;
+}
+
+/** Props of a {@link Container}. */
+export interface ContainerProps {
+  /** Container name, a DNS-1123 label unique in the pod. */
+  readonly name: string;
+  /** Image reference; checked against the environment's image policy. */
+  readonly image: string;
+  /**
+   * Entrypoint override.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * Working directory.
+   * @default - the image's WORKDIR
+   */
+  readonly workingDir?: string;
+  /**
+   * Ports the container listens on.
+   * @default - none
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * Environment variables by name.
+   * @default - none
+   */
+  readonly env?: Record<string, EnvValue>;
+  /**
+   * Whole ConfigMaps or Secrets as environment variables (`envFrom`).
+   * @default - none
+   */
+  readonly envFrom?: EnvFromSource[];
+  /**
+   * CPU and memory. Presets scale with the environment.
+   * @default Resources.preset(ResourceSize.SMALL)
+   */
+  readonly resources?: Resources;
+  /**
+   * Readiness probe: whether the container receives traffic.
+   * @default - none
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe: whether the container is restarted.
+   * @default - none
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe: holds liveness and readiness back until the container has started.
+   * @default - none
+   */
+  readonly startup?: Probe;
+  /**
+   * Volume mounts; the pod adds the volumes.
+   * @default - none
+   */
+  readonly mounts?: VolumeMount[];
+  /**
+   * Writable scratch directories (e.g. `/tmp`): each becomes an emptyDir mount, since the
+   * root filesystem is read-only.
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+  /**
+   * Exceptions to the restricted security context.
+   * @default - none: fully restricted
+   */
+  readonly securityExceptions?: SecurityExceptions;
+}
+
+/** A whole ConfigMap or Secret as environment variables. */
+export interface EnvFromSource {
+  /** ConfigMap or Secret. */
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** Its name. */
+  readonly name: string;
+  /**
+   * Prefix for every variable name.
+   * @default - none
+   */
+  readonly prefix?: string;
+}
+
+/** One container of a pod: image, ports, env, resources, probes, mounts, security context. */
+export class Container {
+  public readonly name: string;
+  public readonly image: Image;
+  public readonly ports: ContainerPort[];
+  public readonly env: Record<string, EnvValue>;
+  public readonly mounts: VolumeMount[];
+  public readonly resources: Resources;
+  public readonly securityExceptions: SecurityExceptions;
+  /** One emptyDir per writable path, named after the container and path so it is stable and readable. */
+  private readonly writable: VolumeMount[];
+  /** Env names added twice, reported at synth. */
+  private readonly envClashes: string[] = [];
+
+  constructor(public readonly props: ContainerProps) {
+    this.name = props.name;
+    this.image = Image.of(props.image);
+    this.ports = [...(props.ports ?? [])];
+    this.env = { ...(props.env ?? {}) };
+    this.mounts = [...(props.mounts ?? [])];
+    this.resources = props.resources ?? Resources.preset(ResourceSize.SMALL);
+    this.securityExceptions = props.securityExceptions ?? {};
+    this.writable = (props.writablePaths ?? []).map((path) => ({ volume: Volume.emptyDir(Names.suggest(`${this.name}-${path}`)), path }));
+  }
+
+  /** Adds an environment variable; refused at synth if the name is already set. */
+  public addEnv(name: string, value: EnvValue): void {
+    if (this.env[name] !== undefined) {
+      this.envClashes.push(name);
+      return;
+    }
+    this.env[name] = value;
+  }
+
+  /** Mounts a volume; the pod adds it. */
+  public mount(mount: VolumeMount): void {
+    this.mounts.push(mount);
+  }
+
+  /** Whether the container exposes a port, by number or by name. */
+  public exposes(port: number | string): boolean {
+    return this.ports.some((p) => (typeof port === 'number' ? p.number === port : p.name === port));
+  }
+
+  /** Problems of this container in an environment. */
+  public problems(field: string, environment: Environment): Problem[] {
+    const p = this.props;
+    const problems: Problem[] = [
+      ...Names.dnsLabel(`${field}.name`, this.name),
+      ...this.image.problems(`${field}.image`, environment.imagePolicy),
+      ...this.resources.problems(`${field}.resources`),
+      ...Object.keys(this.env).flatMap((name) => Names.envVarName(`${field}.env.${name}`, name)),
+      ...Object.entries(this.env).filter(([name, value]) => value.looksLikeLiteralSecret(name)).map(([name]) => ({
+        field: `${field}.env.${name}`,
+        value: '<hidden>',
+        message: 'is a literal, but the name suggests a credential: it would be written into the manifests',
+        fix: 'read it from a Secret (EnvValue.fromSecret, ExistingSecret.env, ExternalSecret.env), or declare it EnvValue.nonSensitive() if it is not secret',
+      })),
+      ...this.envClashes.map((name) => ({
+        field: `${field}.env.${name}`,
+        value: name,
+        message: 'is set twice (by the container and by a pattern such as an ambassador, or by two patterns)',
+        fix: 'remove one of the two definitions or let the pattern use another variable name',
+      })),
+    ];
+    this.ports.forEach((port, i) => {
+      if (!Number.isInteger(port.number) || port.number < 1 || port.number > 65535) {
+        problems.push({ field: `${field}.ports[${i}].number`, value: port.number, message: 'must be a port number 1-65535', fix: 'use the port the process listens on' });
+      }
+      if (port.name !== undefined) {
+        problems.push(...Names.dnsLabel(`${field}.ports[${i}].name`, port.name, 15));
+      }
+    });
+    for (const [role, probe] of [['readiness', p.readiness], ['liveness', p.liveness], ['startup', p.startup]] as const) {
+      if (!probe) continue;
+      problems.push(...probe.problems(`${field}.${role}`));
+      if (probe.port !== undefined && !this.exposes(probe.port)) {
+        problems.push({
+          field: `${field}.${role}.port`,
+          value: probe.port,
+          message: `is not a port of container ${this.name}`,
+          fix: `probe one of its ports (${this.ports.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port`,
+        });
+      }
+      if (role !== 'readiness' && (probe.timing.successThreshold ?? 1) !== 1) {
+        problems.push({ field: `${field}.${role}.successThreshold`, value: probe.timing.successThreshold, message: `must be 1 for ${role} probes`, fix: 'remove successThreshold' });
+      }
+    }
+    if (p.liveness && p.readiness && JSON.stringify(p.liveness.toK8s()) === JSON.stringify(p.readiness.toK8s())) {
+      problems.push({
+        field: `${field}.liveness`,
+        value: p.liveness.check,
+        message: 'is identical to the readiness probe: a container that is merely busy gets restarted instead of taken out of rotation',
+        fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint',
+      });
+    }
+    const mountPaths = new Map<string, number>();
+    this.allMounts().forEach((m, i) => {
+      if (!m.path.startsWith('/')) {
+        problems.push({ field: `${field}.mounts[${i}].path`, value: m.path, message: 'must be an absolute path', fix: `use "/${m.path}"` });
+      }
+      const seen = mountPaths.get(m.path);
+      if (seen !== undefined) {
+        problems.push({ field: `${field}.mounts[${i}].path`, value: m.path, message: `collides with mount ${seen} on the same path`, fix: 'mount each volume at its own path' });
+      }
+      mountPaths.set(m.path, i);
+    });
+    for (const cap of this.securityExceptions.addCapabilities ?? []) {
+      if (environment.podSecurity === PodSecurityLevel.RESTRICTED && cap !== 'NET_BIND_SERVICE') {
+        problems.push({
+          field: `${field}.securityExceptions.addCapabilities`,
+          value: cap,
+          message: 'is not allowed by Pod Security Standards restricted (only NET_BIND_SERVICE is)',
+          fix: 'drop the capability, or run the workload in an environment whose podSecurity is baseline',
+        });
+      } else if (environment.podSecurity === PodSecurityLevel.BASELINE && !BASELINE_CAPABILITIES.has(cap)) {
+        problems.push({
+          field: `${field}.securityExceptions.addCapabilities`,
+          value: cap,
+          message: 'is not allowed by Pod Security Standards baseline',
+          fix: `drop the capability; baseline allows ${[...BASELINE_CAPABILITIES].join(', ')}`,
+        });
+      }
+    }
+    return problems;
+  }
+
+  /** The mounts, including the emptyDirs of {@link ContainerProps.writablePaths}. */
+  public allMounts(): VolumeMount[] {
+    return [...this.mounts, ...this.writable];
+  }
+
+  /** The security exceptions this container uses, as readable strings. */
+  public exceptionList(): string[] {
+    const e = this.securityExceptions;
+    return [
+      ...(e.addCapabilities ?? []).map((c) => `${this.name}:capability-${c}`),
+      ...(e.writableRootFilesystem ? [`${this.name}:writable-root-filesystem`] : []),
+    ];
+  }
+
+  public toK8s(environment: Environment): k8s.Container {
+    const p = this.props;
+    const e = this.securityExceptions;
+    return {
+      name: this.name,
+      image: this.image.reference,
+      imagePullPolicy: this.image.pullPolicy,
+      command: p.command,
+      args: p.args,
+      workingDir: p.workingDir,
+      ports: this.ports.length ? this.ports.map((x) => ({ containerPort: x.number, name: x.name, protocol: x.protocol ?? 'TCP' })) : undefined,
+      env: Object.keys(this.env).length ? Object.entries(this.env).map(([name, value]) => value.toK8s(name)) : undefined,
+      envFrom: p.envFrom?.map((s) => ({
+        prefix: s.prefix,
+        configMapRef: s.kind === 'ConfigMap' ? { name: s.name } : undefined,
+        secretRef: s.kind === 'Secret' ? { name: s.name } : undefined,
+      })),
+      resources: this.resources.scaled(environment.resourceScale).toK8s(),
+      readinessProbe: p.readiness?.toK8s(),
+      livenessProbe: p.liveness?.toK8s(),
+      startupProbe: p.startup?.toK8s(),
+      volumeMounts: this.allMounts().length
+        ? this.allMounts().map((m) => ({
+          name: m.volume.name,
+          mountPath: m.path,
+          readOnly: m.readOnly || m.volume.type === 'configMap' || m.volume.type === 'secret' ? true : undefined,
+          subPath: m.subPath,
+        }))
+        : undefined,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: !e.writableRootFilesystem,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'], add: e.addCapabilities?.length ? e.addCapabilities : undefined },
+      },
+    };
+  }
+
+}

@@ -1,0 +1,155 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Problem } from '../core/problem';
+
+/** Timing of a probe, in seconds. */
+export interface ProbeTiming {
+  /**
+   * Seconds after the container starts before the first check.
+   * @default 0
+   */
+  readonly initialDelaySeconds?: number;
+  /**
+   * Seconds between checks.
+   * @default 10
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Seconds after which one check counts as failed; must be below the period.
+   * @default 1
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the probe fails.
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Consecutive successes before the probe succeeds again; only readiness may use more than 1.
+   * @default 1
+   */
+  readonly successThreshold?: number;
+}
+
+/** How a probe checks the container. */
+export type ProbeCheck =
+  | { readonly kind: 'http'; readonly path: string; readonly port: number | string; readonly scheme?: 'HTTP' | 'HTTPS' }
+  | { readonly kind: 'tcp'; readonly port: number | string }
+  | { readonly kind: 'grpc'; readonly port: number; readonly service?: string }
+  | { readonly kind: 'exec'; readonly command: string[] };
+
+/** A liveness, readiness or startup probe. Nothing adds probes silently: a container has the ones it is given. */
+export class Probe {
+  /** An HTTP GET that succeeds on a 2xx or 3xx status. */
+  public static fromHttpGet(path: string, port: number | string, timing: ProbeTiming = {}, scheme?: 'HTTP' | 'HTTPS'): Probe {
+    return new Probe({ kind: 'http', path, port, scheme }, timing);
+  }
+  /** A TCP connect to a port (by number or by name). */
+  public static fromTcpSocket(port: number | string, timing: ProbeTiming = {}): Probe {
+    return new Probe({ kind: 'tcp', port }, timing);
+  }
+  /** A gRPC health check (grpc.health.v1) on a port number. */
+  public static fromGrpc(port: number, timing: ProbeTiming = {}, service?: string): Probe {
+    return new Probe({ kind: 'grpc', port, service }, timing);
+  }
+  /** A command in the container that succeeds with exit code 0. */
+  public static fromCommand(command: string[], timing: ProbeTiming = {}): Probe {
+    return new Probe({ kind: 'exec', command }, timing);
+  }
+  /** Any check with explicit timing (what the presets in `ProbePresets` build on). */
+  public static fromCheck(check: ProbeCheck, timing: ProbeTiming = {}): Probe {
+    return new Probe(check, timing);
+  }
+
+  protected constructor(
+    public readonly check: ProbeCheck,
+    public readonly timing: ProbeTiming,
+    /**
+     * Declared worst-case start time in seconds: a startup probe must give the container at least
+     * this long (initialDelaySeconds + failureThreshold × periodSeconds) before it is restarted.
+     */
+    public readonly worstCaseStartSeconds?: number,
+  ) {}
+
+  /** The same probe, promising to wait at least `seconds` for the container to start (startup probes). */
+  public coveringStartOf(seconds: number): Probe {
+    return new Probe(this.check, this.timing, seconds);
+  }
+
+  /** Seconds the probe tolerates failures after the container starts: initialDelay + failureThreshold × period. */
+  public get failureBudgetSeconds(): number {
+    const t = this.timing;
+    return (t.initialDelaySeconds ?? 0) + (t.failureThreshold ?? 3) * (t.periodSeconds ?? 10);
+  }
+
+  /** The port the probe connects to, if any. */
+  public get port(): number | string | undefined {
+    return this.check.kind === 'exec' ? undefined : this.check.port;
+  }
+
+  /** The same check with other timing. */
+  public withTiming(timing: ProbeTiming): Probe {
+    return new Probe(this.check, { ...this.timing, ...timing }, this.worstCaseStartSeconds);
+  }
+
+  /** Problems of the probe's own settings (the container checks ports and roles). */
+  public problems(field: string): Problem[] {
+    const t = this.timing;
+    const problems: Problem[] = [];
+    const period = t.periodSeconds ?? 10;
+    const timeout = t.timeoutSeconds ?? 1;
+    for (const [name, value, min] of [
+      ['initialDelaySeconds', t.initialDelaySeconds, 0],
+      ['periodSeconds', t.periodSeconds, 1],
+      ['timeoutSeconds', t.timeoutSeconds, 1],
+      ['failureThreshold', t.failureThreshold, 1],
+      ['successThreshold', t.successThreshold, 1],
+    ] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+        problems.push({ field: `${field}.${name}`, value, message: `must be a whole number >= ${min}`, fix: `set ${name} to ${min} or more` });
+      }
+    }
+    if (timeout >= period) {
+      problems.push({
+        field: `${field}.timeoutSeconds`,
+        value: timeout,
+        message: `must be below periodSeconds (${period}), or checks overlap`,
+        fix: 'lower timeoutSeconds or raise periodSeconds',
+      });
+    }
+    const worst = this.worstCaseStartSeconds;
+    if (worst !== undefined && !(Number.isFinite(worst) && worst > 0)) {
+      problems.push({ field: `${field}.worstCaseStartSeconds`, value: worst, message: 'must be a positive number of seconds', fix: 'declare how long the slowest observed start takes, e.g. 120' });
+    } else if (worst !== undefined && this.failureBudgetSeconds < worst) {
+      problems.push({
+        field: `${field}.failureThreshold`,
+        value: t.failureThreshold ?? 3,
+        message: `gives the container ${this.failureBudgetSeconds} s (initialDelaySeconds + failureThreshold × periodSeconds) but it may take ${worst} s to start, so it would be restarted while starting`,
+        fix: `raise failureThreshold to at least ${Math.ceil((worst - (t.initialDelaySeconds ?? 0)) / (t.periodSeconds ?? 10))}, or use ProbePresets.slowStart`,
+      });
+    }
+    if (this.check.kind === 'exec' && this.check.command.length === 0) {
+      problems.push({ field: `${field}.command`, value: this.check.command, message: 'is empty', fix: 'give the command to run, e.g. ["cat", "/tmp/healthy"]' });
+    }
+    if (this.check.kind === 'http' && !this.check.path.startsWith('/')) {
+      problems.push({ field: `${field}.path`, value: this.check.path, message: 'must start with /', fix: `use "/${this.check.path}"` });
+    }
+    return problems;
+  }
+
+  public toK8s(): k8s.Probe {
+    const c = this.check;
+    const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
+    const t = this.timing;
+    return {
+      httpGet: c.kind === 'http' ? { path: c.path, port: port(c.port), scheme: c.scheme } : undefined,
+      tcpSocket: c.kind === 'tcp' ? { port: port(c.port) } : undefined,
+      grpc: c.kind === 'grpc' ? { port: c.port, service: c.service } : undefined,
+      exec: c.kind === 'exec' ? { command: c.command } : undefined,
+      initialDelaySeconds: t.initialDelaySeconds,
+      periodSeconds: t.periodSeconds,
+      timeoutSeconds: t.timeoutSeconds,
+      failureThreshold: t.failureThreshold,
+      successThreshold: t.successThreshold,
+    };
+  }
+}

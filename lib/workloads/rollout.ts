@@ -1,0 +1,93 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Problem } from '../core/problem';
+
+/** A pod count for rolling updates: absolute, or a percentage of the replicas. */
+export class PodCount {
+  /** A number of pods. */
+  public static count(pods: number): PodCount {
+    return new PodCount(pods, false);
+  }
+  /** A percentage of the desired replicas (Kubernetes rounds surge up and unavailable down). */
+  public static percent(percent: number): PodCount {
+    return new PodCount(percent, true);
+  }
+
+  private constructor(public readonly value: number, public readonly isPercent: boolean) {}
+
+  /** Whether this is zero pods. */
+  public get isZero(): boolean {
+    return this.value === 0;
+  }
+
+  public toString(): string {
+    return this.isPercent ? `${this.value}%` : String(this.value);
+  }
+
+  public problems(field: string): Problem[] {
+    const max = this.isPercent ? 100 : Infinity;
+    if (!Number.isInteger(this.value) || this.value < 0 || this.value > max) {
+      return [{ field, value: this.toString(), message: this.isPercent ? 'must be a whole percentage 0-100' : 'must be a whole number >= 0', fix: 'e.g. PodCount.count(1) or PodCount.percent(25)' }];
+    }
+    return [];
+  }
+
+  public toK8s(): k8s.IntOrString {
+    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
+  }
+}
+
+/** Options of a rolling update. */
+export interface RollingUpdateOptions {
+  /**
+   * Pods allowed above the desired count during the update.
+   * @default PodCount.percent(25)
+   */
+  readonly maxSurge?: PodCount;
+  /**
+   * Pods allowed below the desired count during the update.
+   * @default PodCount.percent(25)
+   */
+  readonly maxUnavailable?: PodCount;
+}
+
+/**
+ * How a Deployment replaces its pods (the notes, 001): a rolling update, where old and new
+ * versions serve side by side, or recreate, where every old pod stops before a new one starts.
+ */
+export class DeploymentStrategy {
+  /** Replace pods a few at a time; only for apps whose old and new versions can run together. */
+  public static rollingUpdate(options: RollingUpdateOptions = {}): DeploymentStrategy {
+    return new DeploymentStrategy('RollingUpdate', options);
+  }
+
+  /** Stop all old pods, then start the new ones: a short outage, never two versions at once. */
+  public static recreate(): DeploymentStrategy {
+    return new DeploymentStrategy('Recreate', {});
+  }
+
+  private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
+
+  public problems(field: string): Problem[] {
+    const { maxSurge, maxUnavailable } = this.options;
+    const problems = [...(maxSurge?.problems(`${field}.maxSurge`) ?? []), ...(maxUnavailable?.problems(`${field}.maxUnavailable`) ?? [])];
+    if (maxSurge?.isZero && maxUnavailable?.isZero) {
+      problems.push({
+        field: `${field}.maxUnavailable`,
+        value: maxUnavailable.toString(),
+        message: 'is 0 while maxSurge is 0 too, so the update can never replace a pod',
+        fix: 'allow one extra pod (maxSurge 1) or one missing pod (maxUnavailable 1)',
+      });
+    }
+    return problems;
+  }
+
+  public toK8s(): k8s.DeploymentStrategy {
+    const { maxSurge, maxUnavailable } = this.options;
+    return {
+      type: this.type,
+      rollingUpdate: this.type === 'RollingUpdate' && (maxSurge || maxUnavailable)
+        ? { maxSurge: maxSurge?.toK8s(), maxUnavailable: maxUnavailable?.toK8s() }
+        : undefined,
+    };
+  }
+}
