@@ -1,3 +1,5 @@
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Container, ContainerProps } from './container';
@@ -28,8 +30,13 @@ export interface WorkloadProps extends PodTemplateProps {
 /**
  * What Deployments, StatefulSets, Jobs and CronJobs share: a name, standard labels, a selector
  * of the stable labels only, and a {@link PodTemplate} with its checks.
+ *
+ * cdk8s-plus-27 constructs take workloads through its interfaces, so they take these too: a
+ * kplus Service or NetworkPolicy selects its pods (IPodSelector), a NetworkPolicy rule or
+ * `pod.connections` admits them (INetworkPolicyPeer), a Role grants access to the object
+ * (IResource, IApiEndpoint).
  */
-export abstract class Workload extends Construct {
+export abstract class Workload extends Construct implements kplus.IPodSelector, kplus.INetworkPolicyPeer, kplus.IResource, kplus.IApiEndpoint {
   public readonly name: string;
   public readonly chart: AppChart;
   public readonly pod: PodTemplate;
@@ -66,6 +73,58 @@ export abstract class Workload extends Construct {
     return this.chart.selectorFor(this.name);
   }
 
+  /** The workload object (escape hatch for JSON patches). */
+  public abstract readonly apiObject: ApiObject;
+
+  /** The object's API version, e.g. `apps/v1`. */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The object's kind, e.g. `Deployment`. */
+  public get kind(): string {
+    return this.apiObject.kind;
+  }
+
+  /** The API group, e.g. `apps` (for RBAC rules). */
+  public get apiGroup(): string {
+    return this.apiVersion.includes('/') ? this.apiVersion.split('/')[0] : '';
+  }
+
+  /** The resource type in API paths and RBAC rules: the plural of the kind, e.g. `deployments`. */
+  public get resourceType(): string {
+    return `${this.kind.toLowerCase()}s`;
+  }
+
+  /** The object's name, so that an RBAC rule on the workload covers this object only. */
+  public get resourceName(): string {
+    return this.name;
+  }
+
+  public asApiResource(): kplus.IApiResource {
+    return this;
+  }
+
+  public asNonApiResource(): undefined {
+    return undefined;
+  }
+
+  /** The pods, selected by the stable selector labels, in the environment's namespace. */
+  public toPodSelectorConfig(): kplus.PodSelectorConfig {
+    return {
+      labelSelector: kplus.LabelSelector.of({ labels: this.selector }),
+      namespaces: { names: [this.environment.namespace] },
+    };
+  }
+
+  public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  public toPodSelector(): kplus.IPodSelector {
+    return this;
+  }
+
   /** Adds a main container (sidecar, adapter, ambassador). */
   public addContainer(container: Container | ContainerProps): Container {
     return this.pod.addContainer(container);
@@ -74,6 +133,30 @@ export abstract class Workload extends Construct {
   /** Adds an init container, run after those added before it. */
   public addInitContainer(container: Container | ContainerProps): Container {
     return this.pod.addInitContainer(container);
+  }
+
+  /**
+   * The workload as a cdk8s-plus-27 autoscaler sees it (`IScalable.toScalingTarget`): its main
+   * containers with their resources as rendered in this environment.
+   */
+  protected scalingTarget(replicas: number | undefined): kplus.ScalingTarget {
+    return {
+      kind: this.kind,
+      apiVersion: this.apiVersion,
+      name: this.name,
+      replicas,
+      containers: this.pod.mainContainers.map((c) => {
+        const r = c.resources.scaled(this.environment.resourceScale);
+        return new kplus.Container({
+          name: c.name,
+          image: c.image.reference,
+          resources: {
+            cpu: { request: kplus.Cpu.millis(r.props.cpu.millicores), limit: r.props.cpuLimit && kplus.Cpu.millis(r.props.cpuLimit.millicores) },
+            memory: { request: Size.mebibytes(r.props.memory.mebibytes), limit: Size.mebibytes(r.memoryLimit.mebibytes) },
+          },
+        });
+      }),
+    };
   }
 
   /** Problems specific to the workload kind. */
