@@ -86,6 +86,20 @@ describe('cdk8s-plus-27 constructs take library workloads', () => {
       { apiGroups: ['apps'], resourceNames: ['api'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] },
     ]);
   });
+
+  test('a kplus RoleBinding grants a role to a library workload\'s service account (ISubject), never to the default account', () => {
+    const bind = (serviceAccountName?: string) => (chart: AppChart) => {
+      const workload = new Deployment(chart, 'api', { serviceAccountName, containers: [{ name: 'api', image: IMAGE }] });
+      const role = new kplus.Role(chart, 'role', { metadata: { name: 'pod-reader' } });
+      role.allowRead(kplus.ApiResource.PODS);
+      new kplus.RoleBinding(chart, 'binding', { metadata: { name: 'api-reads-pods' }, role }).addSubjects(workload);
+    };
+    expect(find(render(bind('api')), 'RoleBinding', 'api-reads-pods').subjects).toEqual([{ kind: 'ServiceAccount', apiGroup: '', name: 'api', namespace: 'dev' }]);
+    expect(problemsOf(bind())).toEqual([
+      '[dev/test] subjects: of test/binding: api runs under no service account of its own, so the binding would grant the role to the namespace\'s default account (got "test/api"). '
+        + 'Fix: give api a serviceAccountName (a ServiceAccount of the stack), or bind that ServiceAccount',
+    ]);
+  });
 });
 
 describe('library constructs take cdk8s-plus-27 objects', () => {

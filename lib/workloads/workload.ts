@@ -34,9 +34,9 @@ export interface WorkloadProps extends PodTemplateProps {
  * cdk8s-plus-27 constructs take workloads through its interfaces, so they take these too: a
  * kplus Service or NetworkPolicy selects its pods (IPodSelector), a NetworkPolicy rule or
  * `pod.connections` admits them (INetworkPolicyPeer), a Role grants access to the object
- * (IResource, IApiEndpoint).
+ * (IResource, IApiEndpoint), a RoleBinding grants a role to the pods' service account (ISubject).
  */
-export abstract class Workload extends Construct implements kplus.IPodSelector, kplus.INetworkPolicyPeer, kplus.IResource, kplus.IApiEndpoint {
+export abstract class Workload extends Construct implements kplus.IPodSelector, kplus.INetworkPolicyPeer, kplus.IResource, kplus.IApiEndpoint, kplus.ISubject {
   public readonly name: string;
   public readonly chart: AppChart;
   public readonly pod: PodTemplate;
@@ -48,6 +48,7 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
     this.pod = new PodTemplate(props, this);
+    checkBoundWorkloads(this.chart);
     addProblems(this, () => [
       ...Names.dnsLabel('name', this.name),
       ...this.pod.problems('pod', this.environment),
@@ -125,6 +126,15 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
     return this;
   }
 
+  /**
+   * As the subject of a cdk8s-plus-27 RoleBinding: the pods' service account. A workload without
+   * one of its own is refused when bound: the binding would grant the role to the namespace's
+   * `default` account, which every such pod shares.
+   */
+  public toSubjectConfiguration(): kplus.SubjectConfiguration {
+    return { kind: 'ServiceAccount', apiGroup: '', name: this.pod.props.serviceAccountName ?? 'default', namespace: this.environment.namespace };
+  }
+
   /** Adds a main container (sidecar, adapter, ambassador). */
   public addContainer(container: Container | ContainerProps): Container {
     return this.pod.addContainer(container);
@@ -163,4 +173,23 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
   protected workloadProblems(): Problem[] {
     return [];
   }
+}
+
+/** Charts whose cdk8s-plus-27 role bindings are checked for workloads without a service account. */
+const checkedCharts = new WeakSet<AppChart>();
+
+/** Refuses, once per chart, kplus role bindings whose subject is a workload without a service account. */
+function checkBoundWorkloads(chart: AppChart): void {
+  if (checkedCharts.has(chart)) return;
+  checkedCharts.add(chart);
+  addProblems(chart, () => chart.node.findAll()
+    .filter((c): c is kplus.RoleBinding | kplus.ClusterRoleBinding => c instanceof kplus.RoleBinding || c instanceof kplus.ClusterRoleBinding)
+    .flatMap((binding) => binding.subjects
+      .filter((s): s is Workload => s instanceof Workload && s.pod.props.serviceAccountName === undefined)
+      .map((workload) => ({
+        field: 'subjects',
+        value: workload.node.path,
+        message: `of ${binding.node.path}: ${workload.name} runs under no service account of its own, so the binding would grant the role to the namespace's default account`,
+        fix: `give ${workload.name} a serviceAccountName (a ServiceAccount of the stack), or bind that ServiceAccount`,
+      }))));
 }
