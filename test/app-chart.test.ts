@@ -1,4 +1,6 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -80,7 +82,7 @@ describe('library constructs outside an AppChart', () => {
   });
 
   test('the cdk8s synth (App.synth) fails with the same problems and writes nothing', () => {
-    const outdir = fs.mkdtempSync(path.join(fs.realpathSync(require('os').tmpdir()), 'app-chart-'));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-chart-'));
     try {
       const app = new App({ outdir });
       new Deployment(new Chart(app, 'shop'), 'api', { containers: [{ name: 'api', image: IMAGE }] });
@@ -182,4 +184,42 @@ describe('one App holds one app for several environments', () => {
     new AppChart(app, 'Shop in prod', { appName: 'Shop', environment: ENV.prod });
     expect(thrown(() => app.synthYaml())).toContain('[Shop in prod] app name: must be a DNS-1123 label');
   });
+});
+
+describe('the real `cdk8s synth` of a project using the library', () => {
+  const ROOT = path.join(__dirname, '..');
+  const PROJECT = path.join(__dirname, 'fixtures', 'app-chart-project');
+
+  /** Runs `cdk8s synth` in the fixture project (the library as built by `npm test`); returns its exit code, output and files. */
+  function synth(plain: boolean): { status: number | null; output: string; files: string[] } {
+    if (!fs.existsSync(path.join(ROOT, 'build', 'lib', 'index.js'))) {
+      spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'ignore' });
+    }
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'app-chart-project-'));
+    try {
+      const result = spawnSync('npx', ['cdk8s', 'synth', '--check-upgrade=false', '-o', path.join(out, 'dist')], {
+        cwd: PROJECT,
+        env: { ...process.env, FIXTURE_PLAIN: plain ? '1' : '0' },
+        encoding: 'utf-8',
+      });
+      const dist = path.join(out, 'dist');
+      return { status: result.status, output: `${result.stdout}${result.stderr}`, files: fs.existsSync(dist) ? fs.readdirSync(dist).sort() : [] };
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }
+
+  test('AppCharts for two environments in one App: one file each, no hash suffixes', () => {
+    const { status, files } = synth(false);
+    expect({ status, files }).toEqual({ status: 0, files: ['shop-dev.k8s.yaml', 'shop-prod.k8s.yaml'] });
+  }, 60_000);
+
+  test('plain cdk8s Charts: the synth fails listing every library construct, naming AppChart, with no TypeError', () => {
+    const { status, output, files } = synth(true);
+    expect(status).not.toBe(0);
+    expect(output).not.toContain('TypeError');
+    const refused = output.split('\n').filter((l) => l.includes('scope: is not inside an AppChart')).map((l) => l.trim().split(']')[0].slice(1));
+    expect(refused).toEqual(['shop-dev/config', 'shop-dev/api', 'shop-dev/api-service', 'shop-dev/ingress', 'shop-prod/config', 'shop-prod/api', 'shop-prod/api-service', 'shop-prod/ingress']);
+    expect(files).toEqual([]);
+  }, 60_000);
 });
