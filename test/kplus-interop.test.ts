@@ -116,14 +116,17 @@ describe('library constructs take cdk8s-plus-27 objects', () => {
     ]);
   });
 
-  test('a Service in front of kplus Pods.select and a kplus Pod', () => {
+  test('a Service in front of kplus Pods.select, a kplus Pod and a kplus StatefulSet', () => {
     const objects = render((chart) => {
+      const db = new kplus.StatefulSet(chart, 'db', { metadata: { name: 'db' }, containers: [{ name: 'db', image: IMAGE, portNumber: 5432 }] });
+      new Service(chart, 'db-read', { name: 'db-read', target: db, ports: [{ port: 5432 }] });
       new Service(chart, 'selected', { name: 'selected', target: kplus.Pods.select(chart, 'pods', { labels: { tier: 'web' } }), ports: [{ port: 80, targetPort: 8080 }] });
       const pod = new kplus.Pod(chart, 'pod', { metadata: { name: 'one' }, containers: [{ name: 'one', image: IMAGE, portNumber: 8080 }] });
       new Service(chart, 'one', { target: pod, ports: [{ port: 80, targetPort: 8080 }] });
     });
     expect(find(objects, 'Service', 'selected').spec.selector).toEqual({ tier: 'web' });
     expect(Object.keys(find(objects, 'Service', 'one').spec.selector)).toEqual(['cdk8s.io/metadata.addr']);
+    expect(find(objects, 'Service', 'db-read').spec.selector).toEqual(addrSelector(objects, 'StatefulSet', 'db'));
   });
 
   test('a Service refuses a kplus selector it cannot express', () => {
@@ -149,7 +152,7 @@ describe('library constructs take cdk8s-plus-27 objects', () => {
     ]);
   });
 
-  test('an autoscaler scales a kplus Deployment, which then leaves out its replicas', () => {
+  test('an autoscaler scales a kplus Deployment or StatefulSet, which then leaves out its replicas', () => {
     const objects = render((chart) => { new HorizontalPodAutoscaler(chart, 'hpa', { target: kweb(chart) }); }, { environment: 'stage' });
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'kweb');
     expect(hpa.spec).toMatchObject({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kweb' }, minReplicas: 2, maxReplicas: 5 });
@@ -162,6 +165,11 @@ describe('library constructs take cdk8s-plus-27 objects', () => {
     }, { environment: 'stage' })).toEqual([
       '[stage/test/hpa] metrics[0]: is relative to the cpu request, but container web of kweb has none, so the autoscaler never scales (got "cpu utilization"). Fix: give container web a cpu request, or use Metric.cpuAverageValue(...)',
     ]);
+    const db = render((chart) => {
+      new HorizontalPodAutoscaler(chart, 'hpa', { target: new kplus.StatefulSet(chart, 'db', { metadata: { name: 'db' }, containers: [{ name: 'db', image: IMAGE, portNumber: 5432 }] }) });
+    }, { environment: 'stage' });
+    expect(find(db, 'HorizontalPodAutoscaler', 'db').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' });
+    expect(find(db, 'StatefulSet', 'db').spec.replicas).toBeUndefined();
     // ifEnabled reads the environment of the chart.
     expect(render((chart) => { HorizontalPodAutoscaler.ifEnabled(chart, 'hpa', { target: kweb(chart) }); }).map((o) => o.kind)).toEqual(['Deployment']);
   });

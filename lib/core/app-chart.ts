@@ -49,7 +49,7 @@ const APP_CHART = Symbol.for('@platform/k8s-constructs.AppChart');
  * One app in one environment: a cdk8s Chart whose objects all carry the standard labels and
  * live in the environment's namespace. It is the way in: every library construct must be
  * created inside one (see {@link AppChart.of}). It refuses an invalid environment and two
- * objects of the same kind and name, as the {@link Platform} does.
+ * objects of the same kind and name, as the Platform does.
  */
 export class AppChart extends Chart {
   /** Whether `x` is an AppChart (of any copy of the library). */

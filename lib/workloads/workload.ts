@@ -102,10 +102,12 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
     return this.name;
   }
 
+  /** The workload as an RBAC resource (cdk8s-plus-27 `IApiEndpoint`). */
   public asApiResource(): kplus.IApiResource {
     return this;
   }
 
+  /** Not a non-resource URL (cdk8s-plus-27 `IApiEndpoint`). */
   public asNonApiResource(): undefined {
     return undefined;
   }
@@ -118,10 +120,12 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
     };
   }
 
+  /** The pods as a network policy peer (cdk8s-plus-27 `INetworkPolicyPeer`). */
   public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
     return { podSelector: this.toPodSelectorConfig() };
   }
 
+  /** The workload selects its own pods (cdk8s-plus-27 `INetworkPolicyPeer`). */
   public toPodSelector(): kplus.IPodSelector {
     return this;
   }
