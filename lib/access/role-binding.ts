@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
@@ -65,6 +66,7 @@ export class RoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = props.name ?? id;
     const namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeRoleBinding(this, 'Resource', {
@@ -83,6 +85,7 @@ export class ClusterRoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = clusterScopedName(this, props.name ?? id);
     const namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeClusterRoleBinding(this, 'Resource', {

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
@@ -71,6 +72,7 @@ export class Role extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = props.name ?? id;
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeRole(this, 'Resource', {
@@ -95,6 +97,7 @@ export class ClusterRole extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = clusterScopedName(this, props.name ?? id);
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
 
@@ -30,6 +31,7 @@ export class ServiceAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeServiceAccount(this, 'Resource', {

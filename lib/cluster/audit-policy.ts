@@ -1,5 +1,6 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { dropLabels, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { Finding, Manifest, ManifestCheck } from '../core/platform';
@@ -153,6 +154,7 @@ export class AuditPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditPolicyProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = props.name ?? 'audit-policy';
     this.rules = [...props.rules];
     this.spec = { omitStages: props.omitStages, omitManagedFields: props.omitManagedFields };

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { Namespace, NamespaceProps } from './namespace';
 import { NetworkIsolation } from '../network/network-isolation';
 import { TeamRoles, TeamRolesProps } from '../access/team-roles';
@@ -35,6 +36,7 @@ export class ClusterBaseline extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterBaselineProps = {}) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.namespace = new Namespace(this, 'namespace', props.namespace);
     this.teams = new TeamRoles(this, 'teams', props.teams);
     this.network = new NetworkIsolation(this, 'network');

@@ -32,10 +32,11 @@ export class ExistingSecret extends Construct implements IConfigSource {
     this.name = props.name;
     this.keys = [...props.keys];
     this.createdBy = props.createdBy;
+    const chart = AppChart.of(this);
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...(this.keys.length ? [] : [{ field: 'keys', value: [], message: 'declares no keys', fix: 'list the keys the Secret holds' }]),
-      ...AppChart.of(this).node.findAll()
+      ...chart.node.findAll()
         .filter((c) => c !== this && (c as Partial<IConfigSource>).configKind === 'Secret' && (c as IConfigSource).name === this.name)
         .map((c) => ({
           field: 'name',

@@ -1,9 +1,12 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from './environment';
 import { Labels } from './labels';
 import { Names } from './names';
+import { environmentLeftToPlatform } from './platform-environments';
 import { addProblems, Problem } from './problem';
+import { sameNameProblems } from './same-name';
 
 /** Identity of one component of an app: what its standard labels say. */
 export interface ComponentIdentity {
@@ -26,25 +29,51 @@ export interface AppChartProps {
   /** The environment the chart is rendered for. */
   readonly environment: Environment;
   /**
+   * The app's name: `app.kubernetes.io/part-of` of its objects. Separate from the construct id,
+   * so that one cdk8s App can hold the same app for several environments
+   * (`new AppChart(app, 'shop-dev', { appName: 'shop', environment: dev })`).
+   * @default - the construct id
+   */
+  readonly appName?: string;
+  /**
    * The app's version, the default `app.kubernetes.io/version` of its objects.
    * @default '0.0.0'
    */
   readonly version?: string;
 }
 
+/** Marks AppCharts; `Symbol.for`, so that it holds across copies of the library, as cdk8s does for charts. */
+const APP_CHART = Symbol.for('@platform/k8s-constructs.AppChart');
+
 /**
  * One app in one environment: a cdk8s Chart whose objects all carry the standard labels and
- * live in the environment's namespace. The chart id is the app name (`app.kubernetes.io/part-of`)
- * and the folder its manifests are written to.
+ * live in the environment's namespace. It is the way in: every library construct must be
+ * created inside one (see {@link AppChart.of}). It refuses an invalid environment and two
+ * objects of the same kind and name, as the Platform does.
  */
 export class AppChart extends Chart {
-  /** The AppChart a construct belongs to; throws when there is none. */
+  /** Whether `x` is an AppChart (of any copy of the library). */
+  public static isAppChart(x: unknown): x is AppChart {
+    return x !== null && typeof x === 'object' && APP_CHART in x;
+  }
+
+  /**
+   * `instanceof AppChart` by {@link isAppChart}. Without it, AppChart would inherit Chart's,
+   * which is true for any Chart. Subclasses keep the prototype check.
+   */
+  public static [Symbol.hasInstance](x: unknown): x is AppChart {
+    return AppChart.isAppChart(x) && (this === AppChart || Object.prototype.isPrototypeOf.call(this.prototype, x));
+  }
+
+  /**
+   * The AppChart a construct belongs to. Library constructs call it in their constructor: outside
+   * an AppChart (e.g. in a plain cdk8s Chart) the construct gets a problem that names AppChart and
+   * fails the synth, listed with every other problem, and a stand-in chart is returned so that
+   * construction goes on.
+   */
   public static of(scope: IConstruct): AppChart {
-    const found = scope.node.scopes.slice().reverse().find((s): s is AppChart => s instanceof AppChart);
-    if (!found) {
-      throw new Error(`${scope.node.path} is not inside an AppChart: create it under the chart of an app stack`);
-    }
-    return found;
+    const found = scope.node.scopes.slice().reverse().find((s): s is AppChart => AppChart.isAppChart(s));
+    return found ?? outsideAppChart(scope);
   }
 
   public readonly environment: Environment;
@@ -53,21 +82,26 @@ export class AppChart extends Chart {
   public readonly version: string;
 
   constructor(scope: Construct, id: string, props: AppChartProps) {
+    const appName = props.appName ?? id;
     super(scope, id, {
       namespace: props.environment.namespace,
       disableResourceNameHashes: true,
       labels: {
-        [Labels.PART_OF]: id,
+        [Labels.PART_OF]: appName,
         [Labels.MANAGED_BY]: Labels.MANAGER,
         [Labels.ENVIRONMENT]: props.environment.name,
       },
     });
+    Object.defineProperty(this, APP_CHART, { value: true });
     this.environment = props.environment;
-    this.appName = id;
+    this.appName = appName;
     this.version = props.version ?? '0.0.0';
+    const checksEnvironment = firstChartOf(this.environment, this);
     addProblems(this, () => [
-      ...Names.dnsLabel('app name', id),
+      ...(checksEnvironment && !environmentLeftToPlatform(this) ? this.environment.problems() : []),
+      ...Names.dnsLabel('app name', this.appName),
       ...Names.labelValue('version', this.version),
+      ...sameNameProblems(this.apiObjects.map((o) => ({ kind: o.kind, name: o.name, path: o.node.path }))),
     ]);
   }
 
@@ -95,17 +129,16 @@ export class AppChart extends Chart {
   }
 
   /**
-   * Gives objects made without a component identity (escape hatches, imported CRDs) one from
-   * their own name, so that every object carries every standard label. Idempotent.
+   * Gives objects made without a component identity (escape hatches, cdk8s-plus-27 constructs,
+   * imported CRDs) one from their own name, so that every object carries every standard label;
+   * the pod templates of cdk8s-plus-27 workloads get their workload's. Idempotent.
    */
   public applyStandardLabels(): void {
-    for (const obj of this.apiObjects) {
-      const name = obj.metadata.name ?? obj.node.id;
-      const labels = this.labelsFor({ name });
-      for (const [key, value] of Object.entries(labels)) {
-        if (obj.metadata.getLabel(key) === undefined) {
-          obj.metadata.addLabel(key, value);
-        }
+    for (const c of this.node.findAll()) {
+      if (c instanceof ApiObject) {
+        addMissingLabels(c.metadata, this.labelsFor({ name: c.metadata.name ?? c.node.id }));
+      } else if (c instanceof kplus.Workload) {
+        addMissingLabels(c.podMetadata, this.labelsFor({ name: c.name }));
       }
     }
   }
@@ -118,6 +151,57 @@ export class AppChart extends Chart {
   private instanceOf(name: string): string {
     return `${name}-${this.environment.name}`;
   }
+}
+
+function addMissingLabels(metadata: ApiObjectMetadataDefinition, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (metadata.getLabel(key) === undefined) {
+      metadata.addLabel(key, value);
+    }
+  }
+}
+
+/** Environments whose problems an AppChart of the construct tree reports: once per tree, by the first chart. */
+const checkedEnvironments = new WeakMap<IConstruct, Set<Environment>>();
+
+function firstChartOf(environment: Environment, chart: AppChart): boolean {
+  const root = chart.node.root;
+  const seen = checkedEnvironments.get(root) ?? new Set<Environment>();
+  checkedEnvironments.set(root, seen);
+  const first = !seen.has(environment);
+  seen.add(environment);
+  return first;
+}
+
+/** The environment of the stand-in chart; its name says where its values come from. */
+const NO_APP_CHART = Environment.of({ name: 'no-app-chart', replicas: 1, baseDomain: 'no-app-chart.invalid' });
+/** One stand-in chart per construct tree, so that constructs outside any AppChart agree on their chart. */
+const standIns = new WeakMap<IConstruct, AppChart>();
+/** Constructs already refused for being outside an AppChart; the constructs they make are not refused again. */
+const refused = new WeakSet<IConstruct>();
+
+/**
+ * Refuses a library construct created outside an AppChart (at synth, with every other problem:
+ * a TypeError half-way through construction would hide them) and returns a stand-in chart.
+ */
+function outsideAppChart(scope: IConstruct): AppChart {
+  if (!scope.node.scopes.some((s) => refused.has(s))) {
+    refused.add(scope);
+    const chart = scope.node.scopes.slice().reverse().find((s) => Chart.isChart(s));
+    addProblems(scope, () => [{
+      field: 'scope',
+      value: chart?.node.path,
+      message: `is not inside an AppChart${chart ? ' (a plain cdk8s Chart gives no environment)' : ''}: library constructs take their environment, namespace and standard labels from the AppChart they are created in`,
+      fix: 'create it in an AppChart instead, e.g. new AppChart(app, \'shop-dev\', { appName: \'shop\', environment: Environment.dev({ baseDomain: \'dev.example.com\' }) })',
+    }]);
+  }
+  const root = scope.node.root;
+  let standIn = standIns.get(root);
+  if (!standIn) {
+    standIn = new AppChart(new App(), NO_APP_CHART.name, { environment: NO_APP_CHART });
+    standIns.set(root, standIn);
+  }
+  return standIn;
 }
 
 /** The label problems of a label set, for constructs that accept user labels. */

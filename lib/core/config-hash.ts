@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { AppChart } from './app-chart';
 import { ConfigMap } from '../config/config-map';
@@ -52,6 +53,10 @@ export function configSourcesOf(scope: IConstruct): Map<string, ConfigSourceInfo
   for (const c of AppChart.of(scope).node.findAll()) {
     if (c instanceof ConfigMap) {
       sources.set(`ConfigMap/${c.name}`, { configKind: 'ConfigMap', name: c.name, keys: Object.keys(c.data), contentHash: c.contentHash });
+    } else if (c instanceof kplus.ConfigMap) {
+      // A cdk8s-plus-27 ConfigMap: its keys are checked and its pods roll on a change, like the library's.
+      const data = { ...c.data, ...c.binaryData };
+      sources.set(`ConfigMap/${c.name}`, { configKind: 'ConfigMap', name: c.name, keys: Object.keys(data), contentHash: hashOf(data) });
     } else if (isConfigSource(c)) {
       sources.set(`${c.configKind}/${c.name}`, c);
     }
@@ -74,4 +79,10 @@ export function configHash(scope: IConstruct, references: readonly ConfigReferen
       return hash === undefined ? [] : [`${id}=${hash}`];
     });
   return parts.length ? createHash('sha256').update(parts.join('\n')).digest('hex') : undefined;
+}
+
+/** SHA-256 of key-value data, stable across key order (as the library's ConfigMap hashes its data). */
+function hashOf(data: Record<string, string>): string {
+  const sorted = Object.keys(data).sort().map((k) => [k, data[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }

@@ -2,8 +2,10 @@ import { ApiObject, App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
+import { leaveEnvironmentToPlatform } from './platform-environments';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
+import { NamedObject, sameNameProblems } from './same-name';
 import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
@@ -144,6 +146,7 @@ export class Platform {
     const warnings: string[] = [];
     for (const environment of environments) {
       const app = new App({ outdir: 'unused' });
+      leaveEnvironmentToPlatform(app);
       for (const stack of stacks) {
         if (stack.environments && !stack.environments.includes(environment.name)) continue;
         try {
@@ -170,6 +173,7 @@ export class Platform {
 
       const envManifests: Manifest[] = [];
       for (const chart of charts) {
+        const named: NamedObject[] = [];
         for (const apiObject of chart.apiObjects) {
           const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, renderProblems);
           if (object === undefined) continue;
@@ -179,11 +183,13 @@ export class Platform {
           for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
           }
-          if (files.has(file)) {
-            renderProblems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
-          }
+          named.push({ kind: object.kind, name: object.metadata?.name, path: constructPath });
           files.set(file, YamlWriter.stringify(object));
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
+        }
+        // The chart checked its objects' names; escape hatches may have renamed them since.
+        for (const p of sameNameProblems(named)) {
+          renderProblems.push(`[${environment.name}/${chart.node.path}] ${formatProblem(p)}`);
         }
       }
       for (const check of this.props.checks ?? []) {

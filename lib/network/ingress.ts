@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
@@ -16,8 +17,11 @@ export enum PathType {
 
 /** Where an Ingress path sends its traffic: a Service of the same app and one of its ports. */
 export interface IngressBackend {
-  /** The Service; it must belong to the same app stack (chart) as the Ingress. */
-  readonly service: Service;
+  /**
+   * The Service, a library one or a cdk8s-plus-27 `kplus.Service`; it must belong to the same app
+   * stack (chart) as the Ingress.
+   */
+  readonly service: Service | kplus.Service;
   /**
    * The Service port: its number (`port`) or its name.
    * @default - the Service's only port
@@ -209,19 +213,20 @@ export class Ingress extends Construct {
         fix: 'create the Service in the same stack as the Ingress',
       }];
     }
+    const ports = portsOf(service);
     if (backend.port === undefined) {
-      return service.ports.length === 1 ? [] : [{
+      return ports.length === 1 ? [] : [{
         field: `${field}.port`,
         value: undefined,
-        message: `must be given: Service ${service.name} has ${service.ports.length} ports`,
-        fix: `name one of ${describePorts(service.ports)}`,
+        message: `must be given: Service ${service.name} has ${ports.length} ports`,
+        fix: `name one of ${describePorts(ports)}`,
       }];
     }
-    return findPort(service, backend.port) ? [] : [{
+    return findPort(ports, backend.port) ? [] : [{
       field: `${field}.port`,
       value: backend.port,
       message: `is not a port of Service ${service.name}`,
-      fix: `use one of ${describePorts(service.ports)}`,
+      fix: `use one of ${describePorts(ports)}`,
     }];
   }
 }
@@ -235,12 +240,17 @@ function portName(p: ServicePort): string | undefined {
   return p.name ?? (typeof p.targetPort === 'string' ? p.targetPort : undefined);
 }
 
-function findPort(service: Service, port: number | string): ServicePort | undefined {
-  return service.ports.find((p) => (typeof port === 'number' ? p.port === port : portName(p) === port));
+/** The ports of a library or cdk8s-plus-27 Service, in the library's terms. */
+function portsOf(service: Service | kplus.Service): readonly ServicePort[] {
+  return service instanceof Service ? service.ports : service.ports.map((p) => ({ port: p.port, targetPort: p.targetPort, name: p.name }));
+}
+
+function findPort(ports: readonly ServicePort[], port: number | string): ServicePort | undefined {
+  return ports.find((p) => (typeof port === 'number' ? p.port === port : portName(p) === port));
 }
 
 function servicePortRef(backend: IngressBackend): k8s.ServiceBackendPort {
-  const port = backend.port ?? backend.service.ports[0]?.port;
+  const port = backend.port ?? portsOf(backend.service)[0]?.port;
   return typeof port === 'string' ? { name: port } : { number: port };
 }
 

@@ -1,7 +1,13 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { NetworkPeer, NetworkPolicy, NetworkPort, PolicyType } from './network-policy';
 import { addProblems, Problem } from '../core/problem';
 import { Workload } from '../workloads/workload';
+import { exposesPort, selectedPods } from './pod-selector';
+
+/** A workload: a library one, or a cdk8s-plus-27 Deployment, StatefulSet, Pod or `Pods.select(...)`. */
+export type WorkloadLike = Workload | kplus.IPodSelector;
 
 /** Where the ingress controller runs. */
 export interface IngressControllerLocation {
@@ -48,6 +54,7 @@ export class NetworkIsolation extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkIsolationProps = {}) {
     super(scope, id);
+    AppChart.of(this);
     this.controller = {
       namespace: props.ingressController?.namespace ?? 'ingress-nginx',
       podLabels: props.ingressController?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
@@ -66,8 +73,8 @@ export class NetworkIsolation extends Construct {
   }
 
   /** Lets the ingress controller reach a workload's ports (`<workload>-from-ingress-controller`). */
-  public allowFromIngressController(to: Workload, ports: PortSpec[]): NetworkPolicy {
-    const name = `${to.name}-from-ingress-controller`;
+  public allowFromIngressController(to: WorkloadLike, ports: PortSpec[]): NetworkPolicy {
+    const name = `${selectedPods(to).name}-from-ingress-controller`;
     this.checkPorts(name, to, ports);
     return new NetworkPolicy(this, name, {
       name,
@@ -81,9 +88,11 @@ export class NetworkIsolation extends Construct {
    * (`<to>-from-<from>`) and an egress policy on `from` (`<from>-to-<to>`), both needed under
    * default deny.
    */
-  public allow(from: Workload, to: Workload, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
-    const inName = `${to.name}-from-${from.name}`;
-    const outName = `${from.name}-to-${to.name}`;
+  public allow(from: WorkloadLike, to: WorkloadLike, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
+    const fromName = selectedPods(from).name;
+    const toName = selectedPods(to).name;
+    const inName = `${toName}-from-${fromName}`;
+    const outName = `${fromName}-to-${toName}`;
     this.checkPorts(inName, to, ports);
     return [
       new NetworkPolicy(this, inName, { name: inName, selector: to, ingress: [{ peers: [NetworkPeer.workload(from)], ports: ports.map(toPort) }] }),
@@ -92,16 +101,16 @@ export class NetworkIsolation extends Construct {
   }
 
   /** Lets a workload reach an external network (`NetworkPeer.cidr(name, ...)`) on ports (`<workload>-to-<name>`). */
-  public allowEgress(from: Workload, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
-    const name = `${from.name}-to-${destination.name}`;
+  public allowEgress(from: WorkloadLike, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
+    const name = `${selectedPods(from).name}-to-${destination.name}`;
     return new NetworkPolicy(this, name, { name, selector: from, egress: [{ peers: [destination], ports: ports.map(toPort) }] });
   }
 
-  private checkPorts(policy: string, to: Workload, ports: PortSpec[]): void {
-    this.checks.push(() => ports.map(toPort).flatMap((p, i) => (to.pod.exposes(p.port) ? [] : [{
+  private checkPorts(policy: string, to: WorkloadLike, ports: PortSpec[]): void {
+    this.checks.push(() => ports.map(toPort).flatMap((p, i) => (exposesPort(to, p.port) !== false ? [] : [{
       field: `${policy}.ports[${i}]`,
       value: p.port,
-      message: `is not a port of any container of ${to.name}`,
+      message: `is not a port of any container of ${selectedPods(to).name}`,
       fix: 'allow a declared container port (number or name), or declare the port on the container',
     }])));
     if (ports.length === 0) {

@@ -1,19 +1,26 @@
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { labelProblems } from '../core/app-chart';
+import { AppChart, labelProblems } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { Workload } from '../workloads/workload';
+import { selectedPods } from './pod-selector';
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The other side of an allowed connection: pods, a namespace's pods, or an external network. */
 export class NetworkPeer {
-  /** The pods of a workload of this namespace, by its stable selector labels. */
-  public static workload(workload: Workload): NetworkPeer {
-    return new NetworkPeer(workload.name, { podSelector: { matchLabels: workload.selector } });
+  /**
+   * The pods of a workload: a library one, by its stable selector labels, or a cdk8s-plus-27
+   * Deployment, StatefulSet, Pod or `Pods.select(...)`, by its selector; in another namespace
+   * when its pods are.
+   */
+  public static workload(workload: Workload | kplus.IPodSelector): NetworkPeer {
+    const pods = selectedPods(workload);
+    return new NetworkPeer(pods.name, { podSelector: pods.selector, namespaceSelector: pods.namespaces?.selector }, pods.namespaces?.names);
   }
 
   /** Pods of this namespace with these labels (the NetworkPolicyCheck refuses labels no pod has). */
@@ -41,14 +48,21 @@ export class NetworkPeer {
     /** Short name, for policy names and messages. */
     public readonly name: string,
     private readonly peer: k8s.NetworkPolicyPeer,
+    /** Namespaces of a workload's pods, when its selector names them. */
+    private readonly namespaces?: string[],
   ) {}
 
-  public toK8s(): k8s.NetworkPolicyPeer {
-    return this.peer;
+  /** The peer as seen from a policy in `namespace` (pods elsewhere are selected with their namespace). */
+  public toK8s(namespace?: string): k8s.NetworkPolicyPeer {
+    const elsewhere = this.namespaces?.find((n) => namespace !== undefined && n !== namespace);
+    return elsewhere === undefined ? this.peer : { ...this.peer, namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: elsewhere } } };
   }
 
   public problems(field: string): Problem[] {
     const problems: Problem[] = [];
+    if ((this.namespaces?.length ?? 0) > 1) {
+      problems.push({ field, value: this.namespaces, message: 'selects pods in several namespaces, which one peer cannot', fix: 'use one peer per namespace' });
+    }
     const block = this.peer.ipBlock;
     if (block) {
       problems.push(...Names.dnsLabel(`${field}.name`, this.name));
@@ -101,10 +115,11 @@ export interface NetworkPolicyProps {
    */
   readonly name?: string;
   /**
-   * Pods the policy applies to: a workload's, or those with these labels.
+   * Pods the policy applies to: a workload's (a library one, or a cdk8s-plus-27 Deployment,
+   * StatefulSet, Pod or `Pods.select(...)`), or those with these labels.
    * @default - every pod of the namespace
    */
-  readonly selector?: Workload | Record<string, string>;
+  readonly selector?: Workload | kplus.IPodSelector | Record<string, string>;
   /**
    * Allowed incoming connections.
    * @default - none
@@ -133,7 +148,9 @@ export class NetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     super(scope, id);
     this.name = props.name ?? id;
-    const selector = props.selector instanceof Workload ? props.selector.selector : props.selector ?? {};
+    const namespace = AppChart.of(this).environment.namespace;
+    const pods = isPodSelector(props.selector) ? selectedPods(props.selector) : undefined;
+    const selector = pods ? pods.selector.matchLabels ?? {} : (props.selector as Record<string, string> | undefined) ?? {};
     const types = props.policyTypes ?? [
       ...(props.ingress?.length ? [PolicyType.INGRESS] : []),
       ...(props.egress?.length ? [PolicyType.EGRESS] : []),
@@ -145,14 +162,18 @@ export class NetworkPolicy extends Construct {
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
-        podSelector: { matchLabels: Object.keys(selector).length ? selector : undefined },
+        podSelector: { matchLabels: Object.keys(selector).length ? selector : undefined, matchExpressions: pods?.selector.matchExpressions },
         policyTypes: types,
-        ingress: props.ingress?.map((r) => ({ from: r.peers.map((p) => p.toK8s()), ports: ports(r) })),
-        egress: props.egress?.map((r) => ({ to: r.peers.map((p) => p.toK8s()), ports: ports(r) })),
+        ingress: props.ingress?.map((r) => ({ from: r.peers.map((p) => p.toK8s(namespace)), ports: ports(r) })),
+        egress: props.egress?.map((r) => ({ to: r.peers.map((p) => p.toK8s(namespace)), ports: ports(r) })),
       },
     });
     addProblems(this, () => {
       const problems: Problem[] = [...Names.dnsSubdomain('name', this.name), ...labelProblems('selector', selector)];
+      const elsewhere = pods?.namespaces?.names?.filter((n) => n !== namespace) ?? [];
+      if (elsewhere.length || pods?.namespaces?.selector) {
+        problems.push({ field: 'selector', value: elsewhere.length ? elsewhere : pods?.namespaces?.selector, message: `selects pods outside the policy's namespace (${namespace}), which a NetworkPolicy cannot`, fix: 'create the policy in the namespace of its pods' });
+      }
       if (types.length === 0) {
         problems.push({ field: 'policyTypes', value: [], message: 'a policy without rules or types does nothing', fix: 'add ingress or egress rules, or policyTypes to deny' });
       }
@@ -172,6 +193,10 @@ export class NetworkPolicy extends Construct {
       return problems;
     });
   }
+}
+
+function isPodSelector(x: unknown): x is kplus.IPodSelector {
+  return typeof (x as Partial<kplus.IPodSelector> | undefined)?.toPodSelectorConfig === 'function';
 }
 
 function isCidr(value: string): boolean {

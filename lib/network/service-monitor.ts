@@ -66,7 +66,7 @@ export class ServiceMonitor extends Construct {
         labels: { ...chart.labelsFor({ name: this.name, component: 'monitoring' }), ...props.prometheusLabels },
       },
       spec: {
-        selector: { matchLabels: Labels.selectorOf(service.target.labels) },
+        selector: { matchLabels: Labels.selectorOf(service.labels) },
         namespaceSelector: { matchNames: [chart.environment.namespace] },
         endpoints: [{ port, path, interval }],
       },

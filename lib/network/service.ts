@@ -1,9 +1,12 @@
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { Workload } from '../workloads/workload';
+import { exposesPort, selectedPods } from './pod-selector';
 
 /** One port of a Service. */
 export interface ServicePort {
@@ -35,8 +38,11 @@ export enum ServiceType {
 
 /** Props of a {@link Service}. */
 export interface ServiceProps {
-  /** The workload whose pods receive the traffic; the Service selects its stable labels. */
-  readonly target: Workload;
+  /**
+   * The pods that receive the traffic: a library workload (the Service selects its stable labels)
+   * or a cdk8s-plus-27 Deployment, StatefulSet, Pod or `Pods.select(...)` (its selector's labels).
+   */
+  readonly target: Workload | kplus.IPodSelector;
   /** Ports. */
   readonly ports: ServicePort[];
   /**
@@ -64,25 +70,30 @@ export interface ServiceProps {
 /** A Service in front of a workload. Refuses ports the workload's containers do not expose. */
 export class Service extends Construct {
   public readonly name: string;
-  public readonly target: Workload;
+  public readonly target: Workload | kplus.IPodSelector;
   public readonly ports: ServicePort[];
   public readonly headless: boolean;
+  /** The Service's labels: its library target's, else its own standard labels. */
+  public readonly labels: Record<string, string>;
   public readonly apiObject: ApiObject;
+  private readonly chart: AppChart;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
-    this.name = props.name ?? props.target.name;
+    this.chart = AppChart.of(this);
+    const pods = selectedPods(props.target);
+    this.name = props.name ?? pods.name;
     this.target = props.target;
     this.ports = props.ports;
     this.headless = props.headless ?? false;
-    const labels = props.target.labels;
+    this.labels = props.target instanceof Workload ? props.target.labels : this.chart.labelsFor({ name: this.name });
     this.apiObject = new k8s.KubeService(this, 'Resource', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels: this.labels },
       spec: {
         type: props.type,
         clusterIp: this.headless ? 'None' : undefined,
         publishNotReadyAddresses: props.publishNotReadyAddresses,
-        selector: props.target.selector,
+        selector: pods.selector.matchLabels,
         ports: props.ports.map((p) => ({
           name: p.name ?? (typeof p.targetPort === 'string' ? p.targetPort : undefined),
           port: p.port,
@@ -92,12 +103,12 @@ export class Service extends Construct {
         })),
       },
     });
-    addProblems(this, () => this.problems());
+    addProblems(this, () => [...this.problems(), ...selectorProblems(pods.selector, this.chart.environment.namespace, pods.namespaces)]);
   }
 
   /** The in-cluster DNS name of the Service. */
   public get dnsName(): string {
-    return `${this.name}.${this.target.environment.namespace}.svc.cluster.local`;
+    return `${this.name}.${this.chart.environment.namespace}.svc.cluster.local`;
   }
 
   /** The Service port that forwards to a container port (by number or name). */
@@ -112,11 +123,11 @@ export class Service extends Construct {
     }
     this.ports.forEach((p, i) => {
       const target = p.targetPort ?? p.port;
-      if (!this.target.pod.exposes(target)) {
+      if (exposesPort(this.target, target) === false) {
         problems.push({
           field: `ports[${i}].targetPort`,
           value: target,
-          message: `is not a port of any container of ${this.target.name}`,
+          message: `is not a port of any container of ${selectedPods(this.target).name}`,
           fix: 'point targetPort at a declared container port (number or name), or declare the port on the container',
         });
       }
@@ -126,4 +137,20 @@ export class Service extends Construct {
     });
     return problems;
   }
+}
+
+/** A Service selects by labels only, in its own namespace. */
+function selectorProblems(selector: k8s.LabelSelector, namespace: string, namespaces: { readonly names?: string[]; readonly selector?: k8s.LabelSelector } | undefined): Problem[] {
+  const problems: Problem[] = [];
+  if (selector.matchExpressions?.length) {
+    problems.push({ field: 'target', value: selector.matchExpressions, message: 'selects pods by expressions, which a Service cannot', fix: 'select the pods by labels (matchLabels) only' });
+  }
+  if (!Object.keys(selector.matchLabels ?? {}).length) {
+    problems.push({ field: 'target', value: selector.matchLabels ?? {}, message: 'selects no labels, so the Service would get no endpoints', fix: 'target a workload, or pods with labels' });
+  }
+  const elsewhere = (namespaces?.names ?? []).filter((n) => n !== namespace);
+  if (elsewhere.length || namespaces?.selector) {
+    problems.push({ field: 'target', value: elsewhere.length ? elsewhere : namespaces?.selector, message: `selects pods outside the Service's namespace (${namespace}), which a Service cannot reach`, fix: 'create the Service in the namespace of its pods' });
+  }
+  return problems;
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { applyHighAvailability, DisruptionBudget } from './disruption-budget';
@@ -40,7 +41,7 @@ export interface DeploymentProps extends WorkloadProps {
  * or more replicas in a `highAvailability` environment it gets a PodDisruptionBudget and spreads
  * its pods across nodes.
  */
-export class Deployment extends Workload {
+export class Deployment extends Workload implements kplus.IScalable {
   /** The Deployment object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   /** The PodDisruptionBudget, when the environment asks for high availability. */
@@ -78,6 +79,21 @@ export class Deployment extends Workload {
    */
   public releaseReplicas(): void {
     this.replicaCount = undefined;
+  }
+
+  /** Whether an autoscaler owns the replica count (cdk8s-plus-27 `IScalable`). */
+  public get hasAutoscaler(): boolean {
+    return this.replicaCount === undefined;
+  }
+
+  /** Called by a cdk8s-plus-27 HorizontalPodAutoscaler that targets this workload: releases the replicas. */
+  public markHasAutoscaler(): void {
+    this.releaseReplicas();
+  }
+
+  /** What a cdk8s-plus-27 HorizontalPodAutoscaler reads of its target. */
+  public toScalingTarget(): kplus.ScalingTarget {
+    return this.scalingTarget(this.replicaCount);
   }
 
   protected workloadProblems(): Problem[] {

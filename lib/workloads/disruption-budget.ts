@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { PodCount } from './rollout';
@@ -35,6 +36,7 @@ export class DisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
+    AppChart.of(this); // outside an AppChart: a problem at synth
     this.name = props.name ?? props.target.name;
     const maxUnavailable = props.maxUnavailable ?? (props.minAvailable ? undefined : PodCount.count(1));
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {

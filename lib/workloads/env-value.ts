@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 
 /** Variable names that usually carry credentials: a literal value for one is refused at synth. */
@@ -21,14 +22,19 @@ export class EnvValue {
     return new EnvValue({ value }, undefined, true);
   }
 
-  /** A key of a ConfigMap. */
-  public static fromConfigMap(configMapName: string, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: options.optional } } }, { kind: 'ConfigMap', name: configMapName, key, optional: options.optional });
+  /** A key of a ConfigMap, given by name or as a cdk8s-plus-27 ConfigMap. */
+  public static fromConfigMap(configMap: string | kplus.IConfigMap, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
+    const name = typeof configMap === 'string' ? configMap : configMap.name;
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name, key, optional: options.optional } } }, { kind: 'ConfigMap', name, key, optional: options.optional });
   }
 
-  /** A key of a Secret, resolved by the kubelet: the value never appears in the manifest. */
-  public static fromSecret(secretName: string, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: options.optional } } }, { kind: 'Secret', name: secretName, key, optional: options.optional });
+  /**
+   * A key of a Secret, given by name or as a cdk8s-plus-27 Secret, resolved by the kubelet: the
+   * value never appears in the manifest.
+   */
+  public static fromSecret(secret: string | kplus.ISecret, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
+    const name = typeof secret === 'string' ? secret : secret.name;
+    return new EnvValue({ valueFrom: { secretKeyRef: { name, key, optional: options.optional } } }, { kind: 'Secret', name, key, optional: options.optional });
   }
 
   /** A field of the pod, e.g. `metadata.name`, `status.podIP`. */

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AppChart } from '../core/app-chart';
 import { Deployment } from './deployment';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
@@ -189,8 +191,11 @@ export class ScalingBehavior {
 
 /** Props of a {@link HorizontalPodAutoscaler}. */
 export interface HorizontalPodAutoscalerProps {
-  /** The Deployment or StatefulSet to scale; its `spec.replicas` is left to the autoscaler. */
-  readonly target: Workload;
+  /**
+   * The Deployment or StatefulSet to scale, a library one or a cdk8s-plus-27 one (any
+   * `kplus.IScalable`); its `spec.replicas` is left to the autoscaler.
+   */
+  readonly target: Workload | kplus.IScalable;
   /**
    * Lowest replica count.
    * @default - the environment's autoscaling.minReplicas
@@ -229,7 +234,8 @@ export class HorizontalPodAutoscaler extends Construct {
    * keeps its fixed replicas. The usual way for stacks that run in every environment.
    */
   public static ifEnabled(scope: Construct, id: string, props: HorizontalPodAutoscalerProps): HorizontalPodAutoscaler | undefined {
-    return props.target.environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
+    const environment = props.target instanceof Workload ? props.target.environment : AppChart.of(scope).environment;
+    return environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }
 
   public readonly name: string;
@@ -240,18 +246,23 @@ export class HorizontalPodAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: HorizontalPodAutoscalerProps) {
     super(scope, id);
+    const chart = AppChart.of(this);
     const target = props.target;
-    const environment = target.environment;
-    this.name = props.name ?? target.name;
+    const environment = chart.environment;
+    // A cdk8s-plus-27 target tells what it is through IScalable.
+    const other = target instanceof Workload || typeof target?.toScalingTarget !== 'function' ? undefined : target;
+    const targetRef = other?.toScalingTarget() ?? { apiVersion: 'apps/v1', kind: target instanceof StatefulSet ? 'StatefulSet' : 'Deployment', name: (target as Workload).name };
+    this.name = props.name ?? targetRef.name;
     this.minReplicas = props.minReplicas ?? environment.autoscaling?.minReplicas;
     this.maxReplicas = props.maxReplicas ?? environment.autoscaling?.maxReplicas;
     const metrics = props.metrics ?? [Metric.cpuUtilization(80)];
     const scalable = target instanceof Deployment || target instanceof StatefulSet ? target : undefined;
     scalable?.releaseReplicas();
+    other?.markHasAutoscaler();
     this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: { name: this.name, labels: target.labels },
+      metadata: { name: this.name, labels: target instanceof Workload ? target.labels : chart.labelsFor({ name: this.name }) },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: scalable instanceof StatefulSet ? 'StatefulSet' : 'Deployment', name: target.name },
+        scaleTargetRef: { apiVersion: targetRef.apiVersion, kind: targetRef.kind, name: targetRef.name },
         minReplicas: this.minReplicas,
         // Missing bounds are refused below; 0 only keeps the object well-formed until then.
         maxReplicas: this.maxReplicas ?? 0,
@@ -264,15 +275,15 @@ export class HorizontalPodAutoscaler extends Construct {
       if (!environment.autoscalingEnabled) {
         problems.push({
           field: 'target',
-          value: target.name,
+          value: targetRef.name,
           message: `is autoscaled, but environment ${environment.name} turns autoscaling off`,
           fix: 'create it with HorizontalPodAutoscaler.ifEnabled(...) so the target keeps fixed replicas there, or give the environment an autoscaling profile',
         });
       }
-      if (!scalable) {
+      if (!scalable && !other) {
         problems.push({
           field: 'target',
-          value: `${target.constructor.name}/${target.name}`,
+          value: `${target.constructor.name}/${targetRef.name}`,
           message: 'cannot be scaled by an autoscaler (only a Deployment or StatefulSet has a replica count)',
           fix: 'point the autoscaler at a Deployment or StatefulSet; scale Jobs with parallelism',
         });
@@ -285,6 +296,8 @@ export class HorizontalPodAutoscaler extends Construct {
       problems.push(...(props.behavior?.problems('behavior') ?? []));
       if (scalable) {
         problems.push(...requestProblems(scalable, metrics));
+      } else if (other) {
+        problems.push(...scalingTargetRequestProblems(other.toScalingTarget(), metrics));
       }
       return problems;
     });
@@ -319,5 +332,17 @@ function requestProblems(target: Deployment | StatefulSet, metrics: Metric[]): P
       value: `${m.utilizationOf} utilization`,
       message: `is relative to the ${m.utilizationOf} request, but container ${c.name} of ${target.name} has none, so the autoscaler never scales`,
       fix: `give container ${c.name} a ${m.utilizationOf} request (resources: Resources.preset(...)), or use Metric.${m.utilizationOf}AverageValue(...)`,
+    }))));
+}
+
+/** {@link requestProblems} for a cdk8s-plus-27 target: the requests of the containers it reports. */
+function scalingTargetRequestProblems(target: kplus.ScalingTarget, metrics: Metric[]): Problem[] {
+  return metrics.flatMap((m, i) => (m.utilizationOf === undefined ? [] : target.containers
+    .filter((c) => (m.utilizationOf === 'cpu' ? c.resources?.cpu?.request : c.resources?.memory?.request) === undefined)
+    .map((c) => ({
+      field: `metrics[${i}]`,
+      value: `${m.utilizationOf} utilization`,
+      message: `is relative to the ${m.utilizationOf} request, but container ${c.name} of ${target.name} has none, so the autoscaler never scales`,
+      fix: `give container ${c.name} a ${m.utilizationOf} request, or use Metric.${m.utilizationOf}AverageValue(...)`,
     }))));
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { applyHighAvailability, DisruptionBudget } from './disruption-budget';
@@ -128,7 +129,7 @@ export interface StatefulSetProps extends WorkloadProps {
  * StatefulSet, an optional client Service, and (with two or more members in a
  * `highAvailability` environment) a PodDisruptionBudget and a soft spread across nodes.
  */
-export class StatefulSet extends Workload {
+export class StatefulSet extends Workload implements kplus.IScalable {
   /** The StatefulSet object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   /** The headless Service named in `spec.serviceName`. */
@@ -189,6 +190,21 @@ export class StatefulSet extends Workload {
   /** Hands the member count to an autoscaler: `spec.replicas` is left out. */
   public releaseReplicas(): void {
     this.replicaCount = undefined;
+  }
+
+  /** Whether an autoscaler owns the replica count (cdk8s-plus-27 `IScalable`). */
+  public get hasAutoscaler(): boolean {
+    return this.replicaCount === undefined;
+  }
+
+  /** Called by a cdk8s-plus-27 HorizontalPodAutoscaler that targets this workload: releases the replicas. */
+  public markHasAutoscaler(): void {
+    this.releaseReplicas();
+  }
+
+  /** What a cdk8s-plus-27 HorizontalPodAutoscaler reads of its target. */
+  public toScalingTarget(): kplus.ScalingTarget {
+    return this.scalingTarget(this.replicaCount);
   }
 
   /**

@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Names } from '../core/names';
 import { Problem } from '../core/problem';
@@ -63,15 +64,20 @@ export class Volume {
     }, 'emptyDir');
   }
 
-  /** A ConfigMap's keys as files. */
-  public static fromConfigMap(name: string, configMapName: string, options: ProjectedVolumeOptions = {}): Volume {
+  /** A ConfigMap's keys as files; the ConfigMap given by name or as a cdk8s-plus-27 ConfigMap. */
+  public static fromConfigMap(name: string, configMap: string | kplus.IConfigMap, options: ProjectedVolumeOptions = {}): Volume {
+    const configMapName = typeof configMap === 'string' ? configMap : configMap.name;
     return new Volume(name, {
       configMap: { name: configMapName, items: options.items, defaultMode: options.defaultMode ?? 0o444, optional: options.optional },
     }, 'configMap', configMapName);
   }
 
-  /** A Secret's keys as files (tmpfs-backed on the node; read-only to the owner by default). */
-  public static fromSecret(name: string, secretName: string, options: ProjectedVolumeOptions = {}): Volume {
+  /**
+   * A Secret's keys as files (tmpfs-backed on the node; read-only to the owner by default); the
+   * Secret given by name or as a cdk8s-plus-27 Secret.
+   */
+  public static fromSecret(name: string, secret: string | kplus.ISecret, options: ProjectedVolumeOptions = {}): Volume {
+    const secretName = typeof secret === 'string' ? secret : secret.name;
     return new Volume(name, {
       secret: { secretName, items: options.items, defaultMode: options.defaultMode ?? 0o400, optional: options.optional },
     }, 'secret', secretName);
