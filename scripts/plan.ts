@@ -142,6 +142,7 @@ function committedOutputNote(root: string, commit: string, outdir: string, blobs
     const [meta, file] = line.split('\t');
     if (file.endsWith('.k8s.yaml')) committed.set(file.slice(outdir.length + 1), meta.split(' ')[2]);
   }
+  if (!committed.size) return `the base commits no manifests under ${outdir}/: nothing to compare its rendering with`;
   const rendered = Object.keys(blobs);
   const missing = rendered.filter((f) => !committed.has(f)).length;
   const extra = [...committed.keys()].filter((f) => !(f in blobs)).length;
@@ -178,7 +179,12 @@ async function run(options: Options): Promise<{ plan: Plan; header: PlanHeader }
       baseRender = renderTree(tree, options.platform, scratch, `base ${short}`);
     }
     const headRender = renderTree(root, options.platform, scratch, 'working tree');
-    const [head, baseResult] = await Promise.all([headRender, baseRender ?? headRender]);
+    // Both children finish before the scratch folder is removed, even when one fails.
+    const [headSettled, baseSettled] = await Promise.allSettled([headRender, baseRender ?? headRender]);
+    if (headSettled.status === 'rejected') throw headSettled.reason;
+    if (baseSettled.status === 'rejected') throw baseSettled.reason;
+    const head = headSettled.value;
+    const baseResult = baseSettled.value;
     notes.unshift(identical
       ? `the working tree's sources equal the base's (outside ${options.outdir}/): one rendering serves both`
       : `base rendered from its sources (git archive of ${short}, compiled as loaded), the working tree likewise`);

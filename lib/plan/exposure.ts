@@ -18,12 +18,24 @@ export function hasExposure(kind: string): boolean {
   return kind === 'Ingress' || kind === 'Service' || kind === 'NetworkPolicy';
 }
 
-/** Widened and narrowed statements between two objects (either may be absent). */
+/**
+ * Widened and narrowed statements between two objects (either may be absent): an allowance gained
+ * or an isolation lost widens, an allowance lost or an isolation gained narrows.
+ */
 export function exposureChange(before: any, after: any): { widened: string[]; narrowed: string[] } {
   const a = new Set(allowancesOf(before));
   const b = new Set(allowancesOf(after));
-  return { widened: [...b].filter((x) => !a.has(x)), narrowed: [...a].filter((x) => !b.has(x)) };
+  const gained = [...b].filter((x) => !a.has(x));
+  const lost = [...a].filter((x) => !b.has(x));
+  const isolation = (s: string) => s.endsWith(ISOLATED);
+  const strip = (s: string) => s.slice(0, -ISOLATED.length);
+  return {
+    widened: [...gained.filter((s) => !isolation(s)), ...lost.filter(isolation).map((s) => `${strip(s)} no longer isolated by this policy`)],
+    narrowed: [...lost.filter((s) => !isolation(s)), ...gained.filter(isolation).map((s) => `${strip(s)} isolated: only what policies allow`)],
+  };
 }
+
+const ISOLATED = ' isolated (only what policies allow)';
 
 function ingressRoutes(o: any): string[] {
   const spec = o.spec ?? {};
@@ -70,7 +82,7 @@ function networkPolicyAllowances(o: any): string[] {
   for (const type of types) {
     const ingress = type === 'Ingress';
     // Isolation is a narrowing: listed so that removing a deny-only policy shows as a widening.
-    out.push(`${ingress ? 'ingress to' : 'egress from'} ${pods} isolated (only what policies allow)`);
+    out.push(`${ingress ? 'ingress to' : 'egress from'} ${pods}${ISOLATED}`);
     for (const rule of (ingress ? spec.ingress : spec.egress) ?? []) {
       const peers: any[] = (ingress ? rule.from : rule.to) ?? [];
       const ports: any[] = rule.ports ?? [];

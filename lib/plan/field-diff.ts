@@ -1,7 +1,7 @@
 import { FieldChange } from './model';
 
-/** Keys that identify an item of a list, in the order tried (Kubernetes' merge keys, roughly). */
-const LIST_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'topologyKey'];
+/** Keys that identify an item of a list, in the order tried (Kubernetes' merge keys, roughly; claim templates by metadata.name). */
+const LIST_KEYS = ['name', 'metadata.name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'topologyKey'];
 
 /**
  * The field-level difference of two JSON values: changed leaves, and whole subtrees added or
@@ -49,10 +49,11 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
     && [...before, ...after].every(isObject)) {
     const key = listKey(before as Record<string, unknown>[], after as Record<string, unknown>[]);
     if (key) {
-      const byKey = (items: Record<string, unknown>[]) => new Map(items.map((i) => [String(i[key]), i]));
+      const byKey = (items: Record<string, unknown>[]) => new Map(items.map((i) => [String(keyOf(i, key)), i]));
       const a = byKey(before as Record<string, unknown>[]);
       const b = byKey(after as Record<string, unknown>[]);
-      for (const id of new Set([...a.keys(), ...b.keys()])) walk(a.get(id), b.get(id), `${path}[${key}=${id}]`, out);
+      const label = key.split('.').pop();
+      for (const id of new Set([...a.keys(), ...b.keys()])) walk(a.get(id), b.get(id), `${path}[${label}=${id}]`, out);
       const order = (m: Map<string, unknown>, other: Map<string, unknown>) => [...m.keys()].filter((k) => other.has(k));
       if (!jsonEqual(order(a, b), order(b, a))) out.push({ path: `${path} (order)`, op: 'replace', before: order(a, b), after: order(b, a) });
       return;
@@ -67,9 +68,13 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
 /** The first of {@link LIST_KEYS} that every item has as a scalar, unique within each list. */
 function listKey(a: Record<string, unknown>[], b: Record<string, unknown>[]): string | undefined {
   return LIST_KEYS.find((key) => [a, b].every((items) => {
-    const values = items.map((i) => i[key]);
+    const values = items.map((i) => keyOf(i, key));
     return values.every((v) => typeof v === 'string' || typeof v === 'number') && new Set(values).size === values.length;
   }));
+}
+
+function keyOf(item: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<any>((v, k) => (isObject(v) ? v[k] : undefined), item);
 }
 
 function isObject(v: unknown): v is Record<string, any> {

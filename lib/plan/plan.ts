@@ -2,10 +2,11 @@ import { quotaUsage } from '../cluster/quota-check';
 import { Permissions } from './access';
 import { autoscalerPresence, ClassifyContext, classifyChange, exposureAndAccess, podTemplatePath, targetKey } from './classify';
 import { ArgoCdIndex, pruneReason } from './delivery';
+import { selector } from './exposure';
 import { diffFields, jsonEqual } from './field-diff';
 import { groupOf, objectKey } from './identity';
 import {
-  ChangeClass, CHANGE_CLASSES, Classification, EnvironmentPlan, ObjectChange, Plan, PlannedObject, PlanOptions, PlanSide, QuotaChange,
+  ChangeClass, CHANGE_CLASSES, Classification, EnvironmentPlan, FieldChange, ObjectChange, Plan, PlannedObject, PlanOptions, PlanSide, QuotaChange,
 } from './model';
 
 /**
@@ -69,7 +70,7 @@ function planEnvironment(environment: string, before: PlannedObject[] | undefine
   for (const now of added) {
     const old = renamedFrom.get(now);
     if (old) {
-      const fields = diffFields(old.object, now.object);
+      const fields = renamedFields(old.object, now.object);
       const delivery = argo.of(folderOf(old)) ?? baseArgo.of(folderOf(old));
       changes.push(change('add', now, [
         { class: 'replace', reason: renameReason(old.object, now.object, delivery?.prune ?? false) },
@@ -105,9 +106,8 @@ function presence(object: any, added: boolean): Classification[] {
 /** What creating the renamed object and deleting the old one does. */
 function renameReason(old: any, now: any, prunes: boolean): string {
   const parts = [`replaces ${old.kind} ${old.metadata?.name} (renamed): Kubernetes cannot rename an object, so ${now.metadata?.name} is created and ${old.metadata?.name} ${prunes ? 'pruned' : 'must be pruned'}`];
-  const selectorBefore = JSON.stringify(old.spec?.selector ?? null);
-  const selectorAfter = JSON.stringify(now.spec?.selector ?? null);
-  if (selectorBefore !== selectorAfter && (old.spec?.selector || now.spec?.selector)) parts.push(`selector ${selectorBefore} → ${selectorAfter}`);
+  const selectorOf = (o: any) => (o.spec?.selector ? selector(o.spec.selector.matchLabels || o.spec.selector.matchExpressions ? o.spec.selector : { matchLabels: o.spec.selector }) : undefined);
+  if (selectorOf(old) !== selectorOf(now)) parts.push(`selector ${selectorOf(old) ?? '(none)'} → ${selectorOf(now) ?? '(none)'}`);
   if (podTemplatePath(now) && now.kind !== 'CronJob') parts.push('every pod is new: the new pods start while the old ones are deleted, so expect a gap unless the new ones are ready first');
   if (now.kind === 'StatefulSet' && (old.spec?.volumeClaimTemplates ?? []).length) {
     parts.push(`DATA MAY BE LOST: the new pods get new, empty claims (<template>-${now.metadata?.name}-<ordinal>); the claims of ${old.metadata?.name} are not reused and stay until deleted`);
@@ -115,6 +115,14 @@ function renameReason(old: any, now: any, prunes: boolean): string {
   if (now.kind === 'PersistentVolumeClaim') parts.push('DATA MAY BE LOST: the new claim gets a new, empty volume; the old volume is deleted with its claim when its reclaim policy is Delete');
   if (now.kind === 'Service') parts.push(`clients that call ${old.metadata?.name} by name or cluster IP fail until they use ${now.metadata?.name}`);
   return parts.join('; ');
+}
+
+/** The field diff of a renamed object, without the fields that differ only by the name. */
+function renamedFields(old: any, now: any): FieldChange[] {
+  const from = String(old.metadata?.name ?? '');
+  const to = String(now.metadata?.name ?? '');
+  const rename = (v: unknown) => (typeof v === 'string' && from ? v.split(from).join(to) : v);
+  return diffFields(old, now).filter((f) => f.path === 'metadata.name' || !(f.op === 'replace' && rename(f.before) === f.after));
 }
 
 /**
