@@ -171,6 +171,9 @@ async function run(options: Options): Promise<{ plan: Plan; header: PlanHeader }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-plan-'));
   try {
     const identical = !options.renderBase && sameSources(root, base.commit, options.outdir);
+    // The working tree renders while the base is exported.
+    const headRender = renderTree(root, options.platform, scratch, 'working tree');
+    headRender.catch(() => undefined);
     let baseRender: Promise<RenderResult> | undefined;
     if (!identical) {
       const tree = path.join(scratch, 'base');
@@ -178,7 +181,6 @@ async function run(options: Options): Promise<{ plan: Plan; header: PlanHeader }
       exportBase(root, base.commit, options.outdir, tree, notes);
       baseRender = renderTree(tree, options.platform, scratch, `base ${short}`);
     }
-    const headRender = renderTree(root, options.platform, scratch, 'working tree');
     // Both children finish before the scratch folder is removed, even when one fails.
     const [headSettled, baseSettled] = await Promise.allSettled([headRender, baseRender ?? headRender]);
     if (headSettled.status === 'rejected') throw headSettled.reason;
