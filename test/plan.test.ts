@@ -283,10 +283,29 @@ describe('computePlan and the formats (pure)', () => {
     expect(change.classes[1].details).toEqual(['+ type LoadBalancer: reachable from outside the cluster', '+ LoadBalancer port TCP/80']);
   });
 
-  test('replicas and autoscaler bounds are scale changes', () => {
+  test('replicas are a scale change', () => {
     const d = (replicas: number) => object('dev', 'Deployment', 'web', { replicas, selector: { matchLabels: { a: 'b' } }, template: {} });
     const plan = computePlan({ environments: ['dev'], objects: [d(2)] }, { environments: ['dev'], objects: [d(4)] });
     expect(plan.environments[0].changes[0].classes).toEqual([{ class: 'scale', reason: 'replicas 2 → 4' }]);
+  });
+
+  test('a Deployment selector changed in place, a Job template: replace, not rollout', () => {
+    const d = (name: string) => object('prod', 'Deployment', 'web', { selector: { matchLabels: { name } }, template: { metadata: { labels: { name } } } });
+    const deployment = computePlan({ environments: ['prod'], objects: [d('a')] }, { environments: ['prod'], objects: [d('b')] }).environments[0].changes[0];
+    expect(deployment.classes.map((c) => c.class)).toEqual(['replace']);
+    expect(deployment.classes[0].reason).toMatch(/^spec\.selector\.matchLabels\.name changed: Kubernetes refuses the update/);
+    const job = (image: string): PlannedObject => ({ ...object('prod', 'Job', 'once', { template: { spec: { containers: [{ name: 'c', image }] } } }), object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'prod' }, spec: { template: { spec: { containers: [{ name: 'c', image }] } } } } });
+    const jobChange = computePlan({ environments: ['prod'], objects: [job('x:1')] }, { environments: ['prod'], objects: [job('x:2')] }).environments[0].changes[0];
+    expect(jobChange.classes.map((c) => c.class)).toEqual(['replace', 'image']);
+    expect(jobChange.classes[0].reason).toMatch(/replacing it runs the Job again$/);
+  });
+
+  test('autoscaler bounds are scale; a removed object without an Argo CD Application is pruned by nobody', () => {
+    const hpa = (max: number): PlannedObject => ({ ...object('dev', 'HorizontalPodAutoscaler', 'web', {}), object: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'dev' }, spec: { minReplicas: 2, maxReplicas: max, scaleTargetRef: { kind: 'Deployment', name: 'web' } } } });
+    const plan = computePlan({ environments: ['dev'], objects: [hpa(5), object('dev', 'ConfigMap', 'old', undefined)] }, { environments: ['dev'], objects: [hpa(8)] });
+    const [removed, scaled] = plan.environments[0].changes;
+    expect(removed.classes[0].reason).toMatch(/no Argo CD Application syncs dist\/dev\/a, so nothing deletes it/);
+    expect(scaled.classes).toEqual([{ class: 'scale', reason: 'HorizontalPodAutoscaler web: bounds 2–5 → 2–8 replicas' }]);
   });
 
   test('list items with a name are matched by it; the terminal output has colour only when asked', () => {
