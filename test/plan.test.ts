@@ -308,6 +308,14 @@ describe('computePlan and the formats (pure)', () => {
     expect(scaled.classes).toEqual([{ class: 'scale', reason: 'HorizontalPodAutoscaler web: bounds 2–5 → 2–8 replicas' }]);
   });
 
+  test('the Markdown stays within its length budget, listing the rest by name, then cutting', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => object('dev', 'ConfigMap', `config-${i}`, undefined, { data: { k: String(i) } }));
+    const plan = computePlan({ environments: ['dev'], objects: [] }, { environments: ['dev'], objects: many });
+    const markdown = formatMarkdown(plan, { title: 't' }, { objectsPerEnvironment: 5000, maxLength: 20_000 });
+    expect(markdown.length).toBeLessThan(25_000);
+    expect(markdown).toMatch(/And \d+ more, by name only: `\+ ConfigMap config-\d+` \(add\), .* and \d+ more \(see --format json\)/);
+  });
+
   test('list items with a name are matched by it; the terminal output has colour only when asked', () => {
     const fields = diffFields({ c: [{ name: 'a', x: 1 }, { name: 'b', x: 1 }] }, { c: [{ name: 'z', x: 0 }, { name: 'a', x: 1 }, { name: 'b', x: 2 }] });
     expect(fields).toEqual([

@@ -20,6 +20,12 @@ export interface MarkdownLimits {
    * @default 40
    */
   readonly fieldsPerObject?: number;
+  /**
+   * Characters of output after which objects are listed by name only, and the list itself is cut
+   * (GitHub takes at most 1 MiB of job summary per step).
+   * @default 900000
+   */
+  readonly maxLength?: number;
 }
 
 const MAX_VALUE = 160;
@@ -68,7 +74,13 @@ export function formatTerminal(plan: Plan, header: PlanHeader, color: boolean): 
 export function formatMarkdown(plan: Plan, header: PlanHeader, limits: MarkdownLimits = {}): string {
   const maxObjects = limits.objectsPerEnvironment ?? 200;
   const maxFields = limits.fieldsPerObject ?? 40;
+  const maxLength = limits.maxLength ?? 900_000;
   const out: string[] = [`## Plan: ${escape(header.title)}`, ''];
+  let length = 0;
+  const push = (...lines: string[]) => {
+    out.push(...lines);
+    length += lines.reduce((n, l) => n + l.length + 1, 0);
+  };
   for (const note of header.notes ?? []) out.push(`> ${escape(note)}`, '>');
   if (header.notes?.length) out.pop();
   if (header.notes?.length) out.push('');
@@ -83,21 +95,32 @@ export function formatMarkdown(plan: Plan, header: PlanHeader, limits: MarkdownL
     out.push('', `### ${env.environment}${statusText(env)}${env.delivery ? ` (${env.delivery})` : ''}`, '');
     if (!env.changes.length && !env.quotas.length) out.push('No changes.');
     for (const [i, change] of env.changes.entries()) {
-      if (i === maxObjects) {
-        out.push(`And ${env.changes.length - maxObjects} more: ${env.changes.slice(maxObjects).map((ch) => `\`${SIGN[ch.action]} ${ch.kind.split('/')[1]} ${ch.name}\` (${ch.classes.map((k) => k.class).filter(unique).join(', ')})`).join(', ')}`, '');
+      if (i >= maxObjects || length > maxLength) {
+        const rest = env.changes.slice(i);
+        const names: string[] = [];
+        let namesLength = 0;
+        for (const [n, ch] of rest.entries()) {
+          if (length + namesLength > maxLength * 1.1) {
+            names.push(`and ${rest.length - n} more (see --format json)`);
+            break;
+          }
+          names.push(`\`${SIGN[ch.action]} ${ch.kind.split('/')[1]} ${ch.name}\` (${ch.classes.map((k) => k.class).filter(unique).join(', ')})`);
+          namesLength += names[names.length - 1].length + 2;
+        }
+        push(`And ${rest.length} more, by name only: ${names.join(', ')}`, '');
         break;
       }
-      out.push(`#### \`${SIGN[change.action]}\` ${escape(objectTitle(change))} · ${change.classes.map((k) => `**${k.class}**`).filter(unique).join(', ')}`, '');
+      push(`#### \`${SIGN[change.action]}\` ${escape(objectTitle(change))} · ${change.classes.map((k) => `**${k.class}**`).filter(unique).join(', ')}`, '');
       for (const k of change.classes) {
-        out.push(`- **${k.class}**: ${escape(k.reason)}`);
-        for (const d of k.details ?? []) out.push(`  - \`${d.replace(/`/g, "'")}\``);
+        push(`- **${k.class}**: ${escape(k.reason)}`);
+        for (const d of k.details ?? []) push(`  - \`${d.replace(/`/g, "'")}\``);
       }
       const fields = fieldLines(change.fields);
       if (fields.length) {
         const shown = fields.slice(0, maxFields * 2);
-        out.push('', `<details><summary>${change.fields.length} field change${change.fields.length === 1 ? '' : 's'}</summary>`, '', '```diff', ...shown, ...(fields.length > shown.length ? [`# … ${fields.length - shown.length} more lines (see --format json)`] : []), '```', '', '</details>');
+        push('', `<details><summary>${change.fields.length} field change${change.fields.length === 1 ? '' : 's'}</summary>`, '', '```diff', ...shown, ...(fields.length > shown.length ? [`# … ${fields.length - shown.length} more lines (see --format json)`] : []), '```', '', '</details>');
       }
-      out.push('');
+      push('');
     }
     for (const q of env.quotas) {
       out.push(`#### \`~\` ResourceQuota ${escape(q.quota)} (namespace ${escape(q.namespace)}) · **quota**`, '', '| resource | before | after | quota | after / quota |', '| --- | ---: | ---: | ---: | ---: |');
