@@ -7,3 +7,4 @@ export * from './cluster';
 export * from './storage';
 export * from './delivery';
 export * from './policy';
+export * from './plan';

@@ -41,7 +41,34 @@ export class QuotaCheck implements ManifestCheck {
   }
 }
 
-function checkQuota(quota: Manifest, manifests: readonly Manifest[]): Finding[] {
+/** One resource of a ResourceQuota: what it allows and what the namespace's objects take. */
+export interface QuotaUsage {
+  /** The key under `spec.hard`, e.g. `requests.cpu`. */
+  readonly resource: string;
+  /** The quota, in base units (cores, bytes, count). */
+  readonly hard: number;
+  /** The total the namespace's objects take, counted as {@link QuotaCheck} counts it. */
+  readonly used: number;
+  /** Writes an amount of this resource as a quantity. */
+  readonly format: (amount: number) => string;
+}
+
+/**
+ * What the objects of a namespace (`manifests`, all in the quota's namespace) take of each
+ * resource of `quota` that can be counted from manifests.
+ */
+export function quotaUsage(quota: any, manifests: readonly Manifest[]): QuotaUsage[] {
+  const { consumers, services } = namespaceConsumers(manifests);
+  const out: QuotaUsage[] = [];
+  for (const [rawKey, rawValue] of Object.entries(quota.spec?.hard ?? {})) {
+    const hard = parseQuantity(rawValue as string);
+    const usage = hard === undefined ? undefined : usageOf(ALIASES[rawKey] ?? rawKey, consumers, services);
+    if (hard !== undefined && usage) out.push({ resource: rawKey, hard, used: usage.total, format: usage.format });
+  }
+  return out;
+}
+
+function namespaceConsumers(manifests: readonly Manifest[]): { consumers: Consumer[]; services: number } {
   const limitRange = manifests.find((m) => m.object.kind === 'LimitRange')?.object.spec?.limits?.find((l: any) => l.type === 'Container') ?? {};
   const hpaMax = new Map<string, number>();
   for (const m of manifests.filter((o) => o.object.kind === 'HorizontalPodAutoscaler')) {
@@ -50,6 +77,11 @@ function checkQuota(quota: Manifest, manifests: readonly Manifest[]): Finding[] 
   }
   const consumers = manifests.map((m) => consumerOf(m, limitRange, hpaMax)).filter((c): c is Consumer => c !== undefined);
   const services = manifests.filter((m) => m.object.kind === 'Service').length;
+  return { consumers, services };
+}
+
+function checkQuota(quota: Manifest, manifests: readonly Manifest[]): Finding[] {
+  const { consumers, services } = namespaceConsumers(manifests);
 
   const findings: Finding[] = [];
   const hard: Record<string, unknown> = quota.object.spec?.hard ?? {};
