@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
 
 /** One permission: verbs on resources of API groups (or, in a ClusterRole, on URL paths). */
 export interface PolicyRule {
@@ -59,6 +61,24 @@ export interface RoleProps {
   readonly allowPrivilegeEscalation?: boolean;
 }
 
+const words = z.array(str).optional();
+/** Runtime shape of {@link PolicyRule}. */
+export const PolicyRuleSchema = z.strictObject({
+  apiGroups: words,
+  resources: words,
+  verbs: z.array(str).describe('list the verbs, e.g. ["get", "list", "watch"]'),
+  resourceNames: words,
+  nonResourceUrls: words,
+});
+/** Runtime shape of {@link RoleProps}. */
+export const RolePropsSchema = z.strictObject({
+  name: str.optional(),
+  rules: z.array(PolicyRuleSchema),
+  readOnly: bool.optional(),
+  allowWildcards: bool.optional(),
+  allowPrivilegeEscalation: bool.optional(),
+});
+
 const READ_VERBS = ['get', 'list', 'watch'];
 const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 
@@ -70,7 +90,8 @@ export class Role extends Construct {
   private readonly rules: PolicyRule[];
 
   constructor(scope: Construct, id: string, props: RoleProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, RolePropsSchema, props);
     this.name = props.name ?? id;
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeRole(this, 'Resource', {
@@ -82,6 +103,7 @@ export class Role extends Construct {
 
   /** Adds a permission. */
   public addRule(rule: PolicyRule): void {
+    checkProps(this, PolicyRuleSchema, rule);
     this.rules.push(rule);
   }
 }
@@ -94,7 +116,8 @@ export class ClusterRole extends Construct {
   private readonly rules: PolicyRule[];
 
   constructor(scope: Construct, id: string, props: RoleProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, RolePropsSchema, props);
     this.name = clusterScopedName(this, props.name ?? id);
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {
@@ -107,6 +130,7 @@ export class ClusterRole extends Construct {
 
   /** Adds a permission. */
   public addRule(rule: PolicyRule): void {
+    checkProps(this, PolicyRuleSchema, rule);
     this.rules.push(rule);
   }
 }

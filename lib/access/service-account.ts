@@ -3,6 +3,11 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
+
+/** Runtime shape of {@link ServiceAccountProps}. */
+export const ServiceAccountPropsSchema = z.strictObject({ name: str.optional(), automountToken: bool.optional() });
 
 /** Props of a {@link ServiceAccount}. */
 export interface ServiceAccountProps {
@@ -29,7 +34,8 @@ export class ServiceAccount extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ServiceAccountPropsSchema, props);
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeServiceAccount(this, 'Resource', {

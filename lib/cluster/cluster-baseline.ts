@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
-import { Namespace, NamespaceProps } from './namespace';
+import { Namespace, NamespaceProps, NamespacePropsSchema } from './namespace';
+import { TeamRolesPropsSchema } from '../access/team-roles';
+import { z } from 'zod';
+import { checkProps, constructId } from '../core/schema';
+
+/** Runtime shape of {@link ClusterBaselineProps}. */
+export const ClusterBaselinePropsSchema = z.strictObject({
+  namespace: NamespacePropsSchema.omit({ name: true }).optional(),
+  teams: TeamRolesPropsSchema.optional(),
+});
 import { NetworkIsolation } from '../network/network-isolation';
 import { TeamRoles, TeamRolesProps } from '../access/team-roles';
 
@@ -34,7 +43,8 @@ export class ClusterBaseline extends Construct {
   public readonly network: NetworkIsolation;
 
   constructor(scope: Construct, id: string, props: ClusterBaselineProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ClusterBaselinePropsSchema, props);
     this.namespace = new Namespace(this, 'namespace', props.namespace);
     this.teams = new TeamRoles(this, 'teams', props.teams);
     this.network = new NetworkIsolation(this, 'network');

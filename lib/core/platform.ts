@@ -1,9 +1,12 @@
 import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
+import { ProblemError, schemaProblems, str, withMethods } from './schema';
+import { z } from 'zod';
 import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
@@ -23,6 +26,14 @@ export interface StackDefinition {
   /** Adds the app's constructs to its chart; read `chart.environment` for what differs. */
   define(chart: AppChart): void;
 }
+
+/** Runtime shape of a {@link StackDefinition}. */
+export const StackDefinitionSchema = z.strictObject({
+  name: str,
+  version: str.optional(),
+  environments: z.array(str).optional(),
+  define: z.custom<(chart: AppChart) => void>((v) => typeof v === 'function', { message: 'must be a function', params: { fix: 'give define(chart) { ... } that adds the app\'s constructs' } }),
+});
 
 /** A rendered object, with where it came from and where it goes. */
 export interface Manifest {
@@ -86,6 +97,15 @@ export interface PlatformProps {
   readonly outputs?: OutputGenerator[];
 }
 
+/** Runtime shape of {@link PlatformProps}. */
+export const PlatformPropsSchema = z.strictObject({
+  environments: z.array(z.custom<Environment>((v) => v instanceof Environment, { message: 'must be an Environment', params: { fix: 'make it with Environment.dev(), .qa(), .stage(), .prod() or .of()' } })),
+  stacks: z.array(StackDefinitionSchema),
+  only: z.array(str).optional(),
+  checks: z.array(withMethods<ManifestCheck>('a ManifestCheck (an object with check())', ['check'])).optional(),
+  outputs: z.array(withMethods<OutputGenerator>('an OutputGenerator (an object with files())', ['files'])).optional(),
+});
+
 /** The result of rendering: file contents by relative path, and warnings. */
 export interface Rendering {
   readonly files: Map<string, string>;
@@ -111,6 +131,10 @@ export class Platform {
 
   /** Renders every environment in memory; throws a {@link SynthError} listing every problem. */
   public render(): Rendering {
+    const invalid = schemaProblems(PlatformPropsSchema, this.props);
+    if (invalid.length) {
+      throw new SynthError(invalid.map((p) => `[platform] ${formatProblem(p)}`));
+    }
     const problems: string[] = [];
     const at = (where: string, p: Problem) => `[${where}] ${formatProblem(p)}`;
     const environments = this.selectedEnvironments(problems);
@@ -149,7 +173,12 @@ export class Platform {
         try {
           stack.define(new AppChart(app, stack.name, { environment, version: stack.version }));
         } catch (e) {
-          defineProblems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
+          // A construct refusing its props has registered its problems: validation lists them.
+          if (e instanceof ProblemError) {
+            if (!e.registered) defineProblems.push(...e.problems.map((p) => at(`${environment.name}/${e.path ?? stack.name}`, p)));
+          } else {
+            defineProblems.push(`[${environment.name}/${stack.name}] ${e instanceof Error ? e.message : String(e)}`);
+          }
         }
       }
       const charts = app.node.children.filter((c): c is AppChart => c instanceof AppChart);
@@ -160,7 +189,7 @@ export class Platform {
       // share one rendering of it.
       RenderedJson.open(app);
       for (const c of app.node.findAll()) {
-        for (const message of c.node.validate()) {
+        for (const message of validate(c)) {
           validationProblems.push(`[${environment.name}/${c.node.path}] ${message}`);
         }
       }
@@ -179,10 +208,14 @@ export class Platform {
           for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
           }
+          const yaml = YamlWriter.stringify(object);
+          for (const p of unwritableValues(object, yaml)) {
+            renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
+          }
           if (files.has(file)) {
             renderProblems.push(`[${constructPath}] ${formatProblem({ field: 'metadata.name', value: object.metadata?.name, message: `another ${object.kind} of this app has the same name`, fix: 'give each object its own name' })}`);
           }
-          files.set(file, YamlWriter.stringify(object));
+          files.set(file, yaml);
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
         }
       }
@@ -257,6 +290,52 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
     })}`);
     return undefined;
   }
+}
+
+/** The construct's validation messages; a validation that fails is a problem too, not a crash. */
+function validate(c: IConstruct): string[] {
+  try {
+    return c.node.validate();
+  } catch (e) {
+    return [formatProblem({
+      field: 'construct',
+      value: c.constructor.name,
+      message: `could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+      fix: 'check the values given to this construct against its documentation',
+    })];
+  }
+}
+
+/**
+ * Values no YAML file can carry unchanged: lone UTF-16 surrogates (not UTF-8; kubectl and
+ * kustomize refuse the file) and non-finite numbers (JSON has none; the API server refuses them).
+ * Only objects whose YAML shows a sign of either are walked.
+ */
+function unwritableValues(object: unknown, yaml: string): Problem[] {
+  if (!/[\ud800-\udfff]|\.(?:nan|inf)\b/i.test(yaml)) return [];
+  const problems: Problem[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      if (/\p{Cs}/u.test(value)) {
+        problems.push({ field: path, value, message: 'contains a lone UTF-16 surrogate, which cannot be written as UTF-8 (kubectl and kustomize refuse the file)', fix: 'remove the broken character or complete its surrogate pair' });
+      }
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        problems.push({ field: path, value: String(value), message: 'is not a finite number', fix: 'give a finite number' });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (/\p{Cs}/u.test(k)) {
+          problems.push({ field: path ? `${path}.${k}` : k, value: k, message: 'is a key with a lone UTF-16 surrogate, which cannot be written as UTF-8', fix: 'rename the key' });
+        }
+        walk(v, path ? `${path}.${k}` : k);
+      }
+    }
+  };
+  walk(object, '');
+  return problems;
 }
 
 /** `Kind.name.k8s.yaml`, as cdk8s names files, with anything unsafe removed. */

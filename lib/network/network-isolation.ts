@@ -1,7 +1,17 @@
 import { Construct } from 'constructs';
-import { NetworkPeer, NetworkPolicy, NetworkPort, PolicyType } from './network-policy';
+import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkPortSchema, PolicyType } from './network-policy';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, WorkloadSchema } from '../workloads/workload';
+import { z } from 'zod';
+import { bool, checkProps, constructId, instanceOf, portRef, str, stringMap } from '../core/schema';
+
+/** Runtime shape of {@link NetworkIsolationProps}. */
+export const NetworkIsolationPropsSchema = z.strictObject({
+  baseline: bool.optional(),
+  ingressController: z.strictObject({ namespace: str.optional(), podLabels: stringMap.optional() }).optional(),
+});
+
+const PORTS = z.array(z.union([portRef, NetworkPortSchema])).describe('list the ports, e.g. ["http"] or [8080]');
 
 /** Where the ingress controller runs. */
 export interface IngressControllerLocation {
@@ -47,7 +57,8 @@ export class NetworkIsolation extends Construct {
   private readonly checks: (() => Problem[])[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkIsolationProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, NetworkIsolationPropsSchema, props);
     this.controller = {
       namespace: props.ingressController?.namespace ?? 'ingress-nginx',
       podLabels: props.ingressController?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
@@ -67,6 +78,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets the ingress controller reach a workload's ports (`<workload>-from-ingress-controller`). */
   public allowFromIngressController(to: Workload, ports: PortSpec[]): NetworkPolicy {
+    checkProps(this, z.strictObject({ to: WorkloadSchema, ports: PORTS }), { to, ports });
     const name = `${to.name}-from-ingress-controller`;
     this.checkPorts(name, to, ports);
     return new NetworkPolicy(this, name, {
@@ -82,6 +94,7 @@ export class NetworkIsolation extends Construct {
    * default deny.
    */
   public allow(from: Workload, to: Workload, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
+    checkProps(this, z.strictObject({ from: WorkloadSchema, to: WorkloadSchema, ports: PORTS }), { from, to, ports });
     const inName = `${to.name}-from-${from.name}`;
     const outName = `${from.name}-to-${to.name}`;
     this.checkPorts(inName, to, ports);
@@ -93,6 +106,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets a workload reach an external network (`NetworkPeer.cidr(name, ...)`) on ports (`<workload>-to-<name>`). */
   public allowEgress(from: Workload, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
+    checkProps(this, z.strictObject({ from: WorkloadSchema, destination: instanceOf(NetworkPeer, 'a NetworkPeer'), ports: PORTS }), { from, destination, ports });
     const name = `${from.name}-to-${destination.name}`;
     return new NetworkPolicy(this, name, { name, selector: from, egress: [{ peers: [destination], ports: ports.map(toPort) }] });
   }

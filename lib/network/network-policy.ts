@@ -4,7 +4,11 @@ import { Construct } from 'constructs';
 import { labelProblems } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, WorkloadSchema } from '../workloads/workload';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, instanceOf, oneOf, portRef, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+
+const peerArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -13,16 +17,22 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class NetworkPeer {
   /** The pods of a workload of this namespace, by its stable selector labels. */
   public static workload(workload: Workload): NetworkPeer {
+    const refused = peerArgs({ workload: WorkloadSchema }, { workload });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(workload.name, { podSelector: { matchLabels: workload.selector } });
   }
 
   /** Pods of this namespace with these labels (the NetworkPolicyCheck refuses labels no pod has). */
   public static pods(labels: Record<string, string>): NetworkPeer {
+    const refused = peerArgs({ labels: stringMap }, { labels });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(Object.values(labels).join('-') || 'all-pods', { podSelector: { matchLabels: labels } });
   }
 
   /** Pods of another namespace, all of them or those with these labels. */
   public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
+    const refused = peerArgs({ name: str, podLabels: stringMap.optional() }, { name, podLabels });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
       podSelector: podLabels ? { matchLabels: podLabels } : undefined,
@@ -34,6 +44,8 @@ export class NetworkPeer {
    * holes (`except`).
    */
   public static cidr(name: string, cidr: string, except?: string[]): NetworkPeer {
+    const refused = peerArgs({ name: str, cidr: str.describe('write it like "203.0.113.0/24"'), except: z.array(str).optional() }, { name, cidr, except });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, { ipBlock: { cidr, except } });
   }
 
@@ -48,6 +60,8 @@ export class NetworkPeer {
   }
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems: Problem[] = [];
     const block = this.peer.ipBlock;
     if (block) {
@@ -122,6 +136,21 @@ export interface NetworkPolicyProps {
   readonly policyTypes?: PolicyType[];
 }
 
+/** A network peer, as rules take it. */
+export const NetworkPeerSchema = instanceOf(NetworkPeer, 'a NetworkPeer', 'use NetworkPeer.workload(...), .pods(...), .namespace(...) or .cidr(...)');
+/** Runtime shape of {@link NetworkPort}; ranges are checked at synth. */
+export const NetworkPortSchema = z.strictObject({ port: portRef, protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() });
+/** Runtime shape of {@link NetworkRule}. */
+export const NetworkRuleSchema = z.strictObject({ peers: z.array(NetworkPeerSchema), ports: z.array(NetworkPortSchema).optional() });
+/** Runtime shape of {@link NetworkPolicyProps}. */
+export const NetworkPolicyPropsSchema = z.strictObject({
+  name: str.optional(),
+  selector: z.union([WorkloadSchema, stringMap]).optional().describe('give a workload of this library or a map of pod labels'),
+  ingress: z.array(NetworkRuleSchema).optional(),
+  egress: z.array(NetworkRuleSchema).optional(),
+  policyTypes: z.array(oneOf(PolicyType)).optional(),
+});
+
 /**
  * A NetworkPolicy (the notes, 001 and 003). Policies only add allowances: a pod selected by
  * any policy for a direction accepts only what some policy allows (an OR over policies).
@@ -131,7 +160,8 @@ export class NetworkPolicy extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, NetworkPolicyPropsSchema, props);
     this.name = props.name ?? id;
     const selector = props.selector instanceof Workload ? props.selector.selector : props.selector ?? {};
     const types = props.policyTypes ?? [

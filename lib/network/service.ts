@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, WorkloadSchema } from '../workloads/workload';
+import { z } from 'zod';
+import { bool, checkProps, constructId, num, oneOf, portRef, str } from '../core/schema';
 
 /** One port of a Service. */
 export interface ServicePort {
@@ -33,6 +35,14 @@ export enum ServiceType {
   LOAD_BALANCER = 'LoadBalancer',
 }
 
+/** Runtime shape of {@link ServicePort}; ranges and names are checked at synth. */
+export const ServicePortSchema = z.strictObject({
+  port: num.describe('give the port number the Service listens on, e.g. 80'),
+  targetPort: portRef.optional(),
+  name: str.optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+});
+
 /** Props of a {@link Service}. */
 export interface ServiceProps {
   /** The workload whose pods receive the traffic; the Service selects its stable labels. */
@@ -61,6 +71,16 @@ export interface ServiceProps {
   readonly publishNotReadyAddresses?: boolean;
 }
 
+/** Runtime shape of {@link ServiceProps}. */
+export const ServicePropsSchema = z.strictObject({
+  target: WorkloadSchema,
+  ports: z.array(ServicePortSchema).describe('give the ports, e.g. [{ port: 80, targetPort: "http" }]'),
+  name: str.optional(),
+  type: oneOf(ServiceType).optional(),
+  headless: bool.optional(),
+  publishNotReadyAddresses: bool.optional(),
+});
+
 /** A Service in front of a workload. Refuses ports the workload's containers do not expose. */
 export class Service extends Construct {
   public readonly name: string;
@@ -70,7 +90,8 @@ export class Service extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ServicePropsSchema, props);
     this.name = props.name ?? props.target.name;
     this.target = props.target;
     this.ports = props.ports;
@@ -110,7 +131,20 @@ export class Service extends Construct {
     if (this.ports.length === 0) {
       problems.push({ field: 'ports', value: [], message: 'a Service needs at least one port', fix: 'add the port the workload serves on' });
     }
+    const seen = new Map<string, number>();
     this.ports.forEach((p, i) => {
+      for (const [name, value] of [['port', p.port], ['targetPort', p.targetPort]] as const) {
+        if (typeof value === 'number' && !(Number.isInteger(value) && value >= 1 && value <= 65535)) {
+          problems.push({ field: `ports[${i}].${name}`, value, message: 'must be a port number 1-65535', fix: name === 'port' ? 'use the port clients connect to, e.g. 80' : 'use a container port number or its name' });
+        }
+      }
+      if (typeof p.targetPort === 'string') problems.push(...Names.dnsLabel(`ports[${i}].targetPort`, p.targetPort, 15));
+      if (p.name !== undefined) problems.push(...Names.dnsLabel(`ports[${i}].name`, p.name, 15));
+      const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+      if (seen.has(key)) {
+        problems.push({ field: `ports[${i}].port`, value: p.port, message: `is already port ${seen.get(key)} of the Service`, fix: 'give each Service port its own number' });
+      }
+      seen.set(key, i);
       const target = p.targetPort ?? p.port;
       if (!this.target.pod.exposes(target)) {
         problems.push({

@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
 import { Problem } from '../core/problem';
+import { checkArguments, instanceOf, refusedArgumentsOf, schemaProblems } from '../core/schema';
 
 /** A pod count for rolling updates: absolute, or a percentage of the replicas. */
 export class PodCount {
@@ -36,6 +38,12 @@ export class PodCount {
   }
 }
 
+/** A pod count, as props take it. */
+export const PodCountSchema = instanceOf(PodCount, 'a PodCount', 'use PodCount.count(1) or PodCount.percent(25)');
+
+/** Runtime shape of {@link RollingUpdateOptions}. */
+export const RollingUpdateOptionsSchema = z.strictObject({ maxSurge: PodCountSchema.optional(), maxUnavailable: PodCountSchema.optional() });
+
 /** Options of a rolling update. */
 export interface RollingUpdateOptions {
   /**
@@ -57,7 +65,8 @@ export interface RollingUpdateOptions {
 export class DeploymentStrategy {
   /** Replace pods a few at a time; only for apps whose old and new versions can run together. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): DeploymentStrategy {
-    return new DeploymentStrategy('RollingUpdate', options);
+    const refused = schemaProblems(RollingUpdateOptionsSchema, options, '', 'options');
+    return checkArguments(new DeploymentStrategy('RollingUpdate', refused.length ? {} : options), refused);
   }
 
   /** Stop all old pods, then start the new ones: a short outage, never two versions at once. */
@@ -68,6 +77,8 @@ export class DeploymentStrategy {
   private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const { maxSurge, maxUnavailable } = this.options;
     const problems = [...(maxSurge?.problems(`${field}.maxSurge`) ?? []), ...(maxUnavailable?.problems(`${field}.maxUnavailable`) ?? [])];
     if (maxSurge?.isZero && maxUnavailable?.isZero) {

@@ -3,8 +3,10 @@ import { AppChart } from '../core/app-chart';
 import { Container, ContainerProps } from './container';
 import { Environment } from '../core/environment';
 import { Names } from '../core/names';
-import { PodTemplate, PodTemplateProps } from './pod-template';
+import { PodTemplate, PodTemplateProps, PodTemplatePropsSchema } from './pod-template';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkProps, constructId, instanceOf, str } from '../core/schema';
 
 /** Props every workload shares. */
 export interface WorkloadProps extends PodTemplateProps {
@@ -25,6 +27,14 @@ export interface WorkloadProps extends PodTemplateProps {
   readonly version?: string;
 }
 
+/** Runtime shape of {@link WorkloadProps}; each workload kind adds its own fields to it. */
+export const WorkloadPropsSchema = z.strictObject({
+  ...PodTemplatePropsSchema.shape,
+  name: str.optional(),
+  component: str.optional(),
+  version: str.optional(),
+});
+
 /**
  * What Deployments, StatefulSets, Jobs and CronJobs share: a name, standard labels, a selector
  * of the stable labels only, and a {@link PodTemplate} with its checks.
@@ -35,8 +45,10 @@ export abstract class Workload extends Construct {
   public readonly pod: PodTemplate;
   protected readonly props: WorkloadProps;
 
-  constructor(scope: Construct, id: string, props: WorkloadProps) {
-    super(scope, id);
+  /** @param schema the runtime shape of the workload kind's props */
+  constructor(scope: Construct, id: string, props: WorkloadProps, schema: z.ZodType = WorkloadPropsSchema) {
+    super(scope, constructId(scope, id));
+    checkProps(this, schema, props);
     this.props = props;
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
@@ -81,3 +93,6 @@ export abstract class Workload extends Construct {
     return [];
   }
 }
+
+/** A workload of this library, as props take it (a Service target, a network peer, ...). */
+export const WorkloadSchema = instanceOf(Workload, 'a workload of this library (Deployment, StatefulSet, Job or CronJob)');
