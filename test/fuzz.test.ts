@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import {
   AccessMode, AppChart, ConcurrencyPolicy, ConfigMap, CronJob, CronSchedule, Deployment, EnvValue, ExternalSecret, HorizontalPodAutoscaler, Ingress, Job,
   Metric, NetworkPeer, NetworkPolicy, PersistentVolumeClaim, Platform, PodManagementPolicy, PolicyEngine, Probe, Role, Secret, SecretValue, Service,
-  ServiceType, StatefulSet, SynthError, VolumeClaimTemplate,
+  ServiceType, StatefulSet, StatefulSetUpdateStrategy, SynthError, VolumeClaimTemplate,
 } from '../lib';
 import { ENV } from './support/harness';
 import { assertStrictlyValid } from './support/strict-schema';
@@ -163,7 +163,7 @@ test('StatefulSet', () => {
           name: setName,
           replicas,
           podManagementPolicy,
-          updateStrategy: partition === undefined ? undefined : { partition } as any,
+          updateStrategy: partition === undefined ? undefined : StatefulSetUpdateStrategy.rollingUpdate({ partition }),
           containers: [{ ...web, mounts: withClaim ? [{ volume: claim.volume, path: '/data' }] : [] }],
           ports: [{ port: 8080, targetPort: 'http', name: portNameOrNot }],
           volumeClaimTemplates: withClaim ? [claim] : undefined,

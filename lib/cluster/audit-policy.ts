@@ -5,7 +5,7 @@ import { Names } from '../core/names';
 import { Finding, Manifest, ManifestCheck } from '../core/platform';
 import { addProblems, formatProblem, Problem } from '../core/problem';
 import { z } from 'zod';
-import { bool, checkProps, constructId, oneOf, str } from '../core/schema';
+import { bool, checkProps, constructId, str } from '../core/schema';
 
 /** How much of a request the API server writes to the audit log. */
 export enum AuditLevel {
@@ -132,14 +132,14 @@ export interface AuditPolicyProps extends AuditPolicySpec {
 const strings = z.array(str).optional();
 /** Runtime shape of {@link AuditRule}; reachability and coverage are checked by {@link analyzeAuditPolicy}. */
 export const AuditRuleSchema = z.strictObject({
-  level: oneOf(AuditLevel),
+  level: str.describe('use one of None, Metadata, Request, RequestResponse'),
   users: strings,
   userGroups: strings,
   verbs: strings,
   resources: z.array(z.strictObject({ group: str.optional(), resources: strings, resourceNames: strings })).optional(),
   namespaces: strings,
   nonResourceURLs: strings,
-  omitStages: z.array(oneOf(AuditStage)).optional(),
+  omitStages: strings,
   omitManagedFields: bool.optional(),
   allowSensitiveBodies: bool.optional(),
 });
@@ -147,7 +147,7 @@ export const AuditRuleSchema = z.strictObject({
 export const AuditPolicyPropsSchema = z.strictObject({
   name: str.optional(),
   rules: z.array(AuditRuleSchema),
-  omitStages: z.array(oneOf(AuditStage)).optional(),
+  omitStages: strings,
   omitManagedFields: bool.optional(),
 });
 

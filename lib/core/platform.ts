@@ -307,18 +307,36 @@ function validate(c: IConstruct): string[] {
 }
 
 /**
- * Values no YAML file can carry unchanged: lone UTF-16 surrogates (not UTF-8; kubectl and
- * kustomize refuse the file) and non-finite numbers (JSON has none; the API server refuses them).
- * Only objects whose YAML shows a sign of either are walked.
+ * Characters no manifest carries unchanged through the tools that read it: lone UTF-16 surrogates
+ * are not UTF-8 (kubectl and kustomize refuse the file); kustomize (so `kubectl apply -k` and
+ * Argo CD) reads NEL, LS and PS back as spaces and refuses to write DEL, C1 controls and
+ * U+FFFE/U+FFFF.
+ */
+const UNCHANGEABLE = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
+/** A sign of such a character or of a non-finite number in written YAML (raw or escaped). */
+const SUSPECT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]|\\x(?:7f|[89][0-9a-f])|\\u(?:d[89a-f]|202[89]|fff[ef])|\.(?:nan|inf)\b/i;
+
+/**
+ * Values no YAML file can carry unchanged: strings with {@link UNCHANGEABLE} characters and
+ * non-finite numbers (JSON has none; the API server refuses them). Only objects whose YAML shows
+ * a sign of either are walked.
  */
 function unwritableValues(object: unknown, yaml: string): Problem[] {
-  if (!/[\ud800-\udfff]|\.(?:nan|inf)\b/i.test(yaml)) return [];
+  if (!SUSPECT.test(yaml)) return [];
   const problems: Problem[] = [];
+  const unchangeable = (field: string, value: string, what: string) => {
+    const ch = UNCHANGEABLE.exec(value)![0];
+    const code = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    problems.push({
+      field,
+      value,
+      message: `${what} ${code}, ${/\p{Cs}/u.test(ch) ? 'a lone UTF-16 surrogate, which cannot be written as UTF-8 (kubectl and kustomize refuse the file)' : 'which kustomize (kubectl apply -k, Argo CD) changes or refuses when it writes the manifest'}`,
+      fix: 'remove the character, or replace it with an ordinary one (a space or a newline)',
+    });
+  };
   const walk = (value: unknown, path: string) => {
     if (typeof value === 'string') {
-      if (/\p{Cs}/u.test(value)) {
-        problems.push({ field: path, value, message: 'contains a lone UTF-16 surrogate, which cannot be written as UTF-8 (kubectl and kustomize refuse the file)', fix: 'remove the broken character or complete its surrogate pair' });
-      }
+      if (UNCHANGEABLE.test(value)) unchangeable(path, value, 'contains');
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
         problems.push({ field: path, value: String(value), message: 'is not a finite number', fix: 'give a finite number' });
@@ -327,10 +345,9 @@ function unwritableValues(object: unknown, yaml: string): Problem[] {
       value.forEach((v, i) => walk(v, `${path}[${i}]`));
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (/\p{Cs}/u.test(k)) {
-          problems.push({ field: path ? `${path}.${k}` : k, value: k, message: 'is a key with a lone UTF-16 surrogate, which cannot be written as UTF-8', fix: 'rename the key' });
-        }
-        walk(v, path ? `${path}.${k}` : k);
+        const field = path ? `${path}.${k}` : k;
+        if (UNCHANGEABLE.test(k)) unchangeable(field, k, 'is a key with');
+        walk(v, field);
       }
     }
   };

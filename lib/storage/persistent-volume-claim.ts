@@ -8,7 +8,7 @@ import { addProblems, Problem } from '../core/problem';
 import { parseQuantity } from '../core/quantity';
 import { Volume } from '../workloads/volume';
 import { z } from 'zod';
-import { checkArguments, checkProps, constructId, oneOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+import { checkArguments, checkProps, constructId, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** How nodes may mount a volume. */
 export enum AccessMode {
@@ -53,7 +53,7 @@ export interface ClaimOptions {
 /** Runtime shape of {@link ClaimOptions}; the size and names are checked at synth. */
 export const ClaimOptionsShape = {
   size: str.describe('give the size as a quantity string, e.g. "1Gi"'),
-  accessModes: z.array(oneOf(AccessMode)).optional(),
+  accessModes: z.array(str).optional(),
   storageClassName: str.optional(),
   volumeMode: z.enum(['Filesystem', 'Block']).optional(),
 };

@@ -7,7 +7,7 @@ import { Names } from '../core/names';
 import { AccessMode, accessModeProblems, sizeProblems } from './persistent-volume-claim';
 import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
-import { checkArguments, checkProps, constructId, instanceOf, oneOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 const sourceArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
 
@@ -85,8 +85,8 @@ export interface PersistentVolumeProps {
 export const PersistentVolumePropsSchema = z.strictObject({
   source: instanceOf(PersistentVolumeSource, 'a PersistentVolumeSource', 'use PersistentVolumeSource.nfs(...), .csi(...), .gcePersistentDisk(...) or .of(...)'),
   size: str.describe('give the capacity as a quantity string, e.g. "10Gi"'),
-  accessModes: z.array(oneOf(AccessMode)).optional(),
-  reclaimPolicy: oneOf(ReclaimPolicy).optional(),
+  accessModes: z.array(str).optional(),
+  reclaimPolicy: str.optional(),
   storageClassName: str.optional(),
   volumeMode: z.enum(['Filesystem', 'Block']).optional(),
   name: str.optional(),

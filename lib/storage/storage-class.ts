@@ -57,7 +57,7 @@ export interface StorageClassProps {
 export const StorageClassPropsSchema = z.strictObject({
   provisioner: str.describe('give the CSI driver name, e.g. "ebs.csi.aws.com"'),
   parameters: stringMap.optional(),
-  reclaimPolicy: oneOf(ReclaimPolicy).optional(),
+  reclaimPolicy: str.optional(),
   volumeBindingMode: oneOf(VolumeBindingMode).optional(),
   allowVolumeExpansion: bool.optional(),
   mountOptions: z.array(str).optional(),
