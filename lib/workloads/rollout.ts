@@ -1,17 +1,17 @@
 import { k8s } from 'cdk8s-plus-27';
 import { z } from 'zod';
 import { Problem } from '../core/problem';
-import { checkArguments, instanceOf, refusedArgumentsOf, schemaProblems } from '../core/schema';
+import { checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems } from '../core/schema';
 
 /** A pod count for rolling updates: absolute, or a percentage of the replicas. */
 export class PodCount {
   /** A number of pods. */
   public static count(pods: number): PodCount {
-    return new PodCount(pods, false);
+    return checkArguments(new PodCount(pods, false), schemaProblems(num.describe('give a whole number of pods, e.g. 1'), pods, '', ''));
   }
   /** A percentage of the desired replicas (Kubernetes rounds surge up and unavailable down). */
   public static percent(percent: number): PodCount {
-    return new PodCount(percent, true);
+    return checkArguments(new PodCount(percent, true), schemaProblems(num.describe('give a whole percentage, e.g. 25'), percent, '', ''));
   }
 
   private constructor(public readonly value: number, public readonly isPercent: boolean) {}
@@ -22,10 +22,13 @@ export class PodCount {
   }
 
   public toString(): string {
-    return this.isPercent ? `${this.value}%` : String(this.value);
+    const value = typeof this.value === 'number' ? String(this.value) : 'invalid';
+    return this.isPercent ? `${value}%` : value;
   }
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const max = this.isPercent ? 100 : Infinity;
     if (!Number.isInteger(this.value) || this.value < 0 || this.value > max) {
       return [{ field, value: this.toString(), message: this.isPercent ? 'must be a whole percentage 0-100' : 'must be a whole number >= 0', fix: 'e.g. PodCount.count(1) or PodCount.percent(25)' }];
@@ -34,7 +37,7 @@ export class PodCount {
   }
 
   public toK8s(): k8s.IntOrString {
-    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
+    return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
 }
 
