@@ -72,10 +72,10 @@ export class ConfigMap extends Construct {
     });
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
-      ...Object.keys(this.data).filter((k) => k.length > 253 || !KEY.test(k)).map((k) => ({
+      ...Object.keys(this.data).filter((k) => k.length > 253 || !KEY.test(k) || k === '__proto__').map((k) => ({
         field: `data.${k}`,
         value: k,
-        message: 'is not a valid ConfigMap key',
+        message: k === '__proto__' ? 'cannot be a key: JavaScript objects and cdk8s drop it' : 'is not a valid ConfigMap key',
         fix: 'use letters, digits, \'-\', \'_\' and \'.\' only',
       })),
       ...configSizeProblems('ConfigMap', this.data),

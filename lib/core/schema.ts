@@ -99,8 +99,8 @@ export const str = z.string();
 export const num = z.number();
 /** true or false. */
 export const bool = z.boolean();
-/** A map of strings to strings, e.g. labels or ConfigMap data; `__proto__` is refused (it would be dropped). */
-export const stringMap = z.record(z.string().refine((k) => k !== '__proto__', { message: 'cannot be a key: JavaScript objects drop it' }), z.string());
+/** A map of strings to strings, e.g. labels or ConfigMap data. */
+export const stringMap = z.record(z.string(), z.string());
 /** A port by number or name. */
 export const portRef = z.union([z.number(), z.string()]).describe('use a container port number (1-65535) or its name');
 
