@@ -303,7 +303,7 @@ const inStack = (define: (chart: AppChart) => void) => () => new Platform({ envi
 /** Strings and numbers that are almost right, next to anything at all. */
 const plausible = fc.oneof(
   { weight: 3, arbitrary: fc.anything({ withBigInt: true, withNullPrototype: true, withBoxedValues: true, withSparseArray: true, withObjectString: true }) },
-  { weight: 2, arbitrary: fc.constantFrom<unknown>('http', 'web', '/healthz', 8080, 80, 0, -1, 70000, 1.5, NaN, Infinity, '1Gi', 'x\u0085y', '\ud800', '__proto__', '', null, undefined, [], {}, 'yes') },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>('http', 'web', '/healthz', 8080, 80, 0, -1, 70000, 1.5, NaN, Infinity, '1Gi', 'x\u0085y', '\ud800', '__proto__', '', null, undefined, [], {}, 'yes', '  \n', 'a\n \nb', 'tab\there', '---', 'é✓') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
 );
 

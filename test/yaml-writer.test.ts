@@ -6,11 +6,14 @@ import { YamlWriter } from '../lib';
 /** Characters the writer escapes where the `yaml` package writes them raw (other readers change them). */
 const ESCAPED = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 
-/** Whether any string (key or value) of a JSON-like value has a character the writer escapes. */
+/** Multi-line strings with a line of only blanks, which the `yaml` package writes so that they read back without them. */
+const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
+
+/** Whether any string (key or value) of a JSON-like value is one the writer escapes. */
 function hasEscaped(value: unknown): boolean {
-  if (typeof value === 'string') return ESCAPED.test(value);
+  if (typeof value === 'string') return ESCAPED.test(value) || WHITESPACE_LINE.test(value);
   if (Array.isArray(value)) return value.some(hasEscaped);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => ESCAPED.test(k) || hasEscaped(v));
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasEscaped(k) || hasEscaped(v));
   return false;
 }
 
@@ -18,7 +21,7 @@ function hasEscaped(value: unknown): boolean {
 function expectWrittenLike(written: string, value: unknown, original: (v: unknown) => string): void {
   if (hasEscaped(value)) {
     expect(ESCAPED.test(written)).toBe(false);
-    expect(parse(written)).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(parse(written)).toEqual(value);
   } else {
     expect(written).toBe(original(value));
   }
@@ -92,7 +95,7 @@ describe('YamlWriter writes what Yaml.stringify writes', () => {
 });
 
 describe('YamlWriter writes characters other YAML readers change as escapes', () => {
-  test.each(['a\x85b', 'p\u2028q', 'r\x7fs\x9ft', '\ufeffbom', 'x\ufffey', 'multi\nline\x85'])('%j', (value) => {
+  test.each(['a\x85b', 'p\u2028q', 'r\x7fs\x9ft', '\ufeffbom', 'x\ufffey', 'multi\nline\x85', '  \n', 'a\n \nb', 'x\n\t'])('%j', (value) => {
     const written = YamlWriter.stringify({ key: value, [value]: 1 });
     expect(written).toMatch(/^key: "/);
     expect(ESCAPED.test(written)).toBe(false);

@@ -13,7 +13,7 @@ export class YamlWriter {
   /** One document, exactly as `Yaml.stringify(doc)` writes it. */
   public static stringify(doc: unknown): string {
     if (doc === null || typeof doc !== 'object') {
-      return typeof doc === 'string' && MUST_ESCAPE.test(doc) ? `${escaped(doc)}\n` : Yaml.stringify(doc);
+      return typeof doc === 'string' && needsEscapes(doc) ? `${escaped(doc)}\n` : Yaml.stringify(doc);
     }
     try {
       return flat(new YamlWriter().document(doc));
@@ -129,7 +129,7 @@ function fallback(doc: object): string {
   let found = false;
   const scan = (v: unknown): void => {
     if (typeof v === 'string') {
-      if (MUST_ESCAPE.test(v)) found = true;
+      if (needsEscapes(v)) found = true;
       while (v.includes(prefix)) prefix += 'x';
     } else if (v !== null && typeof v === 'object' && !seen.has(v)) {
       seen.set(v, v);
@@ -139,7 +139,7 @@ function fallback(doc: object): string {
   };
   scan(doc);
   if (!found) return Yaml.stringify(doc);
-  const swap = (str: string) => (MUST_ESCAPE.test(str) ? `${prefix}${originals.push(str) - 1}z` : str);
+  const swap = (str: string) => (needsEscapes(str) ? `${prefix}${originals.push(str) - 1}z` : str);
   const copies = new Map<object, unknown>();
   const copy = (v: unknown): unknown => {
     if (typeof v === 'string') return swap(v);
@@ -195,6 +195,17 @@ const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
  * written double-quoted with every such character (and every other control character) escaped.
  */
 const MUST_ESCAPE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+/**
+ * A line of only spaces or tabs in a multi-line string: the `yaml` package writes some of them in
+ * block scalars that read back without the spaces (`"  \n"` as `|+` with an indented empty line).
+ */
+const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
+
+/** Whether a string is written {@link escaped} instead of the way the `yaml` package writes it. */
+function needsEscapes(value: string): boolean {
+  return MUST_ESCAPE.test(value) || WHITESPACE_LINE.test(value);
+}
+
 /** What {@link escaped} writes as an escape besides quotes, backslashes and MUST_ESCAPE. */
 const CONTROL_OR_SURROGATE = /[\x00-\x08\x0b-\x1f]|\p{Cs}/u;
 
@@ -224,7 +235,7 @@ function inlineString(value: string): string | null {
   if (out !== undefined) return out;
   if (SIMPLE.test(value) && !isOtherType(value)) {
     out = value;
-  } else if (MUST_ESCAPE.test(value)) {
+  } else if (needsEscapes(value)) {
     out = escaped(value);
   } else if (value.includes('\n') || CONTROL.test(value) || DEFER.test(value)) {
     out = null;
