@@ -4,6 +4,8 @@ import { Environment } from './environment';
 import { Labels } from './labels';
 import { Names } from './names';
 import { addProblems, Problem } from './problem';
+import { z } from 'zod';
+import { instanceOf, schemaProblems, str } from './schema';
 
 /** Identity of one component of an app: what its standard labels say. */
 export interface ComponentIdentity {
@@ -32,6 +34,12 @@ export interface AppChartProps {
   readonly version?: string;
 }
 
+/** Runtime shape of {@link AppChartProps}. */
+export const AppChartPropsSchema = z.strictObject({
+  environment: instanceOf(Environment, 'an Environment', 'make it with Environment.dev(), .stage(), .prod() or .of()'),
+  version: str.optional(),
+});
+
 /**
  * One app in one environment: a cdk8s Chart whose objects all carry the standard labels and
  * live in the environment's namespace. The chart id is the app name (`app.kubernetes.io/part-of`)
@@ -52,7 +60,10 @@ export class AppChart extends Chart {
   public readonly appName: string;
   public readonly version: string;
 
-  constructor(scope: Construct, id: string, props: AppChartProps) {
+  constructor(scope: Construct, id: string, given: AppChartProps) {
+    const refused = schemaProblems(AppChartPropsSchema, given);
+    // Refused props are reported by the chart; it is built on a placeholder environment meanwhile.
+    const props = refused.length ? { environment: Environment.of({ name: 'invalid', replicas: 1, baseDomain: 'invalid.example.com' }) } : given;
     super(scope, id, {
       namespace: props.environment.namespace,
       disableResourceNameHashes: true,
@@ -66,6 +77,7 @@ export class AppChart extends Chart {
     this.appName = id;
     this.version = props.version ?? '0.0.0';
     addProblems(this, () => [
+      ...refused,
       ...Names.dnsLabel('app name', id),
       ...Names.labelValue('version', this.version),
     ]);
@@ -126,4 +138,17 @@ export function labelProblems(field: string, labels: Record<string, string>): Pr
     ...Names.qualifiedName(`${field}.${key}`, key),
     ...Names.labelValue(`${field}.${key}`, value),
   ]);
+}
+
+/** The API server's limit on the annotations of one object: keys and values together. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** The problems of an annotation set: key grammar, and the total size the API server accepts. */
+export function annotationProblems(field: string, annotations: Record<string, string>): Problem[] {
+  const problems = Object.keys(annotations).flatMap((key) => Names.qualifiedName(`${field}.${key}`, key));
+  const bytes = Object.entries(annotations).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (bytes > MAX_ANNOTATION_BYTES) {
+    problems.push({ field, value: `${bytes} bytes`, message: `are larger than the ${MAX_ANNOTATION_BYTES} bytes the API server accepts`, fix: 'move large content into a ConfigMap and refer to it' });
+  }
+  return problems;
 }

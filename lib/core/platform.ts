@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AppChart, labelProblems } from './app-chart';
+import { annotationProblems, AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
@@ -204,8 +204,8 @@ export class Platform {
           if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
-          // Labels are checked as written, whichever construct or escape hatch set them.
-          for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
+          // Labels and annotations are checked as written, whichever construct or escape hatch set them.
+          for (const p of metadataProblems(object)) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
           }
           const yaml = YamlWriter.stringify(object);
@@ -290,6 +290,19 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
     })}`);
     return undefined;
   }
+}
+
+/** Label and annotation problems of an object's metadata and of its pod template's. */
+function metadataProblems(object: any): Problem[] {
+  const metadata: [string, any][] = [
+    ['metadata', object.metadata],
+    ['spec.template.metadata', object.spec?.template?.metadata],
+    ['spec.jobTemplate.spec.template.metadata', object.spec?.jobTemplate?.spec?.template?.metadata],
+  ];
+  return metadata.flatMap(([field, m]) => (m && typeof m === 'object' ? [
+    ...labelProblems(`${field}.labels`, m.labels ?? {}),
+    ...annotationProblems(`${field}.annotations`, m.annotations ?? {}),
+  ] : []));
 }
 
 /** The construct's validation messages; a validation that fails is a problem too, not a crash. */
