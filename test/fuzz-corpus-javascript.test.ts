@@ -4,7 +4,7 @@ import {
   HorizontalPodAutoscaler, Ingress, Job, LimitRange, Metric, Namespace, NetworkIsolation, NetworkPeer, NetworkPolicy, PersistentVolume,
   PersistentVolumeClaim, PersistentVolumeSource, Platform, PodCount, PolicyEngine, Probe, ResourceQuota, Resources, Role, RoleBinding, Secret,
   SecretValue, Service, ServiceAccount, ServiceMonitor, Sidecar, StatefulSet, StatefulSetUpdateStrategy, StorageClass, Subject, TeamRoles, Volume,
-  VolumeClaimTemplate,
+  VolumeClaimTemplate, ReclaimPolicy, NetworkIsolation as Isolation, ProbePresets, HealthCheck, Waiver,
 } from '../lib';
 import { ENV } from './support/harness';
 import { BadInput, expectRefusal, refusalOf } from './support/refusal';
@@ -149,7 +149,42 @@ const limitsAndFactories: BadInput[] = [
   { name: 'Argo CD delivery without repository', platform: new Platform({ environments: [ENV.dev], stacks: [argoCdDelivery(js({ apps: [] }))] }), path: 'dev/argocd', field: 'repoURL', value: undefined },
 ];
 
-test.each([...corpus, ...generated, ...limitsAndFactories].map((c) => [c.name, c] as const))('%s', (_name, bad) => expectRefusal(bad));
+const project = (chart: AppChart) => new ArgoCdProject(chart, 'project', { sourceRepos: [REPO] });
+const app = (props: object) => stack((chart) => new ArgoCdApplication(chart, 'app', { project: project(chart), repoURL: REPO, path: 'dist/dev/app', ...props }));
+const webIn = (chart: AppChart) => new Deployment(chart, 'web', { containers: [web] });
+
+/** Refusals of constructs the other corpora leave out. */
+const others: BadInput[] = [
+  { name: 'PersistentVolume Recycle', platform: stack((chart) => new PersistentVolume(chart, 'pv', { size: '1Gi', source: PersistentVolumeSource.nfs('nfs.example.com', '/x'), reclaimPolicy: ReclaimPolicy.RECYCLE })), path: 'dev/test/pv', field: 'reclaimPolicy', value: 'Recycle' },
+  { name: 'PersistentVolume unknown reclaim policy', platform: stack((chart) => new PersistentVolume(chart, 'pv', { size: '1Gi', source: PersistentVolumeSource.nfs('nfs.example.com', '/x'), reclaimPolicy: js('Keep') })), path: 'dev/test/pv', field: 'reclaimPolicy', value: 'Keep' },
+  { name: 'PersistentVolume with two sources', platform: stack((chart) => new PersistentVolume(chart, 'pv', { size: '1Gi', source: PersistentVolumeSource.of({ nfs: { server: 's', path: '/x' }, hostPath: { path: '/y' } }) })), path: 'dev/test/pv', field: 'source', value: ['nfs', 'hostPath'] },
+  { name: 'PersistentVolume size', platform: stack((chart) => new PersistentVolume(chart, 'pv', { size: 'big', source: PersistentVolumeSource.nfs('nfs.example.com', '/x') })), path: 'dev/test/pv', field: 'size', value: 'big' },
+  { name: 'StorageClass Recycle', platform: stack((chart) => new StorageClass(chart, 'sc', { provisioner: 'ebs.csi.aws.com', reclaimPolicy: ReclaimPolicy.RECYCLE })), path: 'dev/test/sc', field: 'reclaimPolicy', value: 'Recycle' },
+  { name: 'AppProject without repositories', platform: stack((chart) => new ArgoCdProject(chart, 'p', { sourceRepos: [] })), path: 'dev/test/p', field: 'sourceRepos', value: [] },
+  { name: 'AppProject repository URL', platform: stack((chart) => new ArgoCdProject(chart, 'p', { sourceRepos: ['ftp://x'] })), path: 'dev/test/p', field: 'sourceRepos[0]', value: 'ftp://x' },
+  { name: 'AppProject namespace', platform: stack((chart) => new ArgoCdProject(chart, 'p', { sourceRepos: [REPO], namespaces: ['Bad_NS'] })), path: 'dev/test/p', field: 'namespaces[0]', value: 'Bad_NS' },
+  { name: 'AppProject server', platform: stack((chart) => new ArgoCdProject(chart, 'p', { sourceRepos: [REPO], server: 'http://k8s' })), path: 'dev/test/p', field: 'server', value: 'http://k8s' },
+  { name: 'Application repository not in the project', platform: app({ repoURL: 'https://git.example.com/other.git' }), path: 'dev/test/app', field: 'repoURL', value: 'https://git.example.com/other.git' },
+  { name: 'Application namespace not in the project', platform: app({ namespace: 'elsewhere' }), path: 'dev/test/app', field: 'namespace', value: 'elsewhere' },
+  { name: 'Application path', platform: app({ path: '../dist' }), path: 'dev/test/app', field: 'path', value: '../dist' },
+  { name: 'progress deadline not above minReadySeconds', platform: deployment({ progressDeadlineSeconds: 10, minReadySeconds: 10 }), path: W, field: 'progressDeadlineSeconds', value: 10 },
+  { name: 'negative revisionHistoryLimit', platform: deployment({ revisionHistoryLimit: -1 }), path: W, field: 'revisionHistoryLimit', value: -1 },
+  { name: 'startup budget below the declared start time', platform: container({ startup: ProbePresets.slowStart(HealthCheck.tcpSocket('http'), { worstCaseStartSeconds: 60 }).withTiming({ failureThreshold: 2 }) }), path: W, field: `pod.${c0}.startup.failureThreshold`, value: 2 },
+  { name: 'declared start time not positive', platform: container({ startup: Probe.fromTcpSocket('http').coveringStartOf(-1) }), path: W, field: `pod.${c0}.startup.worstCaseStartSeconds`, value: -1 },
+  { name: 'pod group 0', platform: deployment({ identity: { group: 0 } }), path: W, field: 'pod.identity.group', value: 0 },
+  { name: 'allowance to a port the pods lack', platform: stack((chart) => new Isolation(chart, 'net', { baseline: false }).allowFromIngressController(webIn(chart), [9999])), path: 'dev/test/net', field: 'web-from-ingress-controller.ports[0]', value: 9999 },
+  { name: 'allowance without ports', platform: stack((chart) => new Isolation(chart, 'net', { baseline: false }).allowFromIngressController(webIn(chart), [])), path: 'dev/test/net', field: 'web-from-ingress-controller.ports', value: [] },
+  { name: 'allowance port of the wrong type', platform: stack((chart) => new Isolation(chart, 'net', { baseline: false }).allowFromIngressController(webIn(chart), js([true]))), path: 'dev/test/net', field: 'ports[0]', value: true },
+  { name: 'Ingress class name', platform: stack((chart) => new Ingress(chart, 'ing', { ingressClassName: 'Bad Class', rules: [{ host: 'web.dev.example.com', paths: [{ path: '/', backend: { service: new Service(chart, 'svc', { target: webIn(chart), ports: [{ port: 80, targetPort: 'http' }] }) } }] }] })), path: 'dev/test/ing', field: 'ingressClassName', value: 'Bad Class' },
+  { name: 'Namespace name', platform: stack((chart) => new Namespace(chart, 'ns', { name: 'Bad_NS' })), path: 'dev/test/ns', field: 'name', value: 'Bad_NS' },
+  { name: 'ServiceAccount name', platform: stack((chart) => new ServiceAccount(chart, 'sa', { name: 'Bad_SA' })), path: 'dev/test/sa', field: 'name', value: 'Bad_SA' },
+  { name: 'waiver of an unknown rule', platform: stack((chart) => Waiver.add(webIn(chart), js('NOPE'), 'reason')), path: W, field: 'waiver.rule', value: 'NOPE' },
+  { name: 'waiver without a reason', platform: stack((chart) => Waiver.add(webIn(chart), 'PLT070', js(undefined))), path: W, field: 'waiver.PLT070.reason', value: undefined },
+  { name: 'waiver on something that is not a construct', platform: stack(() => Waiver.add(js({}), 'PLT070', 'reason')), path: 'dev/test', field: 'waiver.target', value: 'object' },
+  { name: 'construct outside a construct', platform: stack(() => new ConfigMap(js({}), 'cm', { data: {} })), path: 'dev/test', field: 'scope', value: {} },
+];
+
+test.each([...corpus, ...generated, ...limitsAndFactories, ...others].map((c) => [c.name, c] as const))('%s', (_name, bad) => expectRefusal(bad));
 
 test('nothing of a refused construct is rendered, and the other problems of the stack are still listed', () => {
   const problems = refusalOf(stack((chart) => {
