@@ -299,8 +299,10 @@ function metadataProblems(object: any): Problem[] {
     ['spec.template.metadata', object.spec?.template?.metadata],
     ['spec.jobTemplate.spec.template.metadata', object.spec?.jobTemplate?.spec?.template?.metadata],
   ];
-  return metadata.flatMap(([field, m]) => (m && typeof m === 'object' ? [
-    ...labelProblems(`${field}.labels`, m.labels ?? {}),
+  // A template label equal to the object's own is reported once, on the object.
+  const own: Record<string, unknown> = object.metadata?.labels ?? {};
+  return metadata.flatMap(([field, m], i) => (m && typeof m === 'object' ? [
+    ...labelProblems(`${field}.labels`, i === 0 ? m.labels ?? {} : Object.fromEntries(Object.entries(m.labels ?? {}).filter(([k, v]) => own[k] !== v)) as Record<string, string>),
     ...annotationProblems(`${field}.annotations`, m.annotations ?? {}),
   ] : []));
 }
