@@ -1,6 +1,6 @@
 import {
   AppChart, ContainerProps, Deployment, Environment, HorizontalPodAutoscaler, HorizontalPodAutoscalerProps, Ingress, IngressProps, Job, Metric,
-  MetricTarget, Platform, PodManagementPolicy, PolicyEngine, Probe, ScalingBehavior, Service, StatefulSet, StatefulSetProps, Volume, VolumeClaimTemplate,
+  MetricTarget, Platform, PodManagementPolicy, PolicyEngine, Probe, ScalingBehavior, Service, StatefulSet, StatefulSetProps, StatefulSetUpdateStrategy, Volume, VolumeClaimTemplate,
 } from '../lib';
 import { ENV } from './support/harness';
 import { BadInput, expectRefusal } from './support/refusal';
@@ -59,8 +59,8 @@ const corpus: BadInput[] = [
   { name: 'negative minReadySeconds', platform: statefulSet({ minReadySeconds: -1 }), path: 'dev/test/db', field: 'minReadySeconds', value: -1 },
   { name: 'negative revisionHistoryLimit', platform: statefulSet({ revisionHistoryLimit: -2 }), path: 'dev/test/db', field: 'revisionHistoryLimit', value: -2 },
   { name: 'unknown pod management policy', platform: statefulSet({ podManagementPolicy: 'Random' as PodManagementPolicy }), path: 'dev/test/db', field: 'podManagementPolicy', value: 'Random' },
-  { name: 'negative partition', platform: statefulSet({ updateStrategy: { partition: -1 } as any }), path: 'dev/test/db', field: 'updateStrategy.partition', value: -1 },
-  { name: 'partition above the members', platform: statefulSet({ updateStrategy: { partition: 3 } as any }), path: 'dev/test/db', field: 'updateStrategy.partition', value: 3 },
+  { name: 'negative partition', platform: statefulSet({ updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: -1 }) }), path: 'dev/test/db', field: 'updateStrategy.partition', value: -1 },
+  { name: 'partition above the members', platform: statefulSet({ updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 3 }) }), path: 'dev/test/db', field: 'updateStrategy.partition', value: 3 },
   { name: 'unnamed member port', platform: statefulSet({ ports: [{ port: 5432 }] }), path: 'dev/test/db', field: 'ports[0].name', value: 5432 },
   { name: 'DNS name of a missing member', platform: statefulSet({}, (set) => set.memberDnsName(2)), path: 'dev/test/db', field: 'memberDnsName', value: 2 },
   { name: 'claim template nobody mounts', platform: statefulSet({ volumeClaimTemplates: [VolumeClaimTemplate.readWriteOnce('unused', '1Gi')] }), path: 'dev/test/db', field: 'volumeClaimTemplates[0].name', value: 'unused' },

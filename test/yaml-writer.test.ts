@@ -1,6 +1,31 @@
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
+import { parse } from 'yaml';
 import { YamlWriter } from '../lib';
+
+/** Characters the writer escapes where the `yaml` package writes them raw (other readers change them). */
+const ESCAPED = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+
+/** Multi-line strings with a line of only blanks, which the `yaml` package writes so that they read back without them. */
+const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
+
+/** Whether any string (key or value) of a JSON-like value is one the writer escapes. */
+function hasEscaped(value: unknown): boolean {
+  if (typeof value === 'string') return ESCAPED.test(value) || WHITESPACE_LINE.test(value);
+  if (Array.isArray(value)) return value.some(hasEscaped);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasEscaped(k) || hasEscaped(v));
+  return false;
+}
+
+/** Byte-identical to Yaml.stringify, or, with escaped characters, written without them raw and read back unchanged. */
+function expectWrittenLike(written: string, value: unknown, original: (v: unknown) => string): void {
+  if (hasEscaped(value)) {
+    expect(ESCAPED.test(written)).toBe(false);
+    expect(parse(written)).toEqual(value);
+  } else {
+    expect(written).toBe(original(value));
+  }
+}
 
 /** Characters that change how the `yaml` package writes a string. */
 const TRICKY = [
@@ -14,7 +39,7 @@ const TRICKY = [
 const trickyString = fc.array(fc.constantFrom(...TRICKY), { maxLength: 8 }).map((parts) => parts.join(''));
 
 function expectSame(value: unknown): void {
-  expect(YamlWriter.stringify(value)).toBe(Yaml.stringify(value));
+  expectWrittenLike(YamlWriter.stringify(value), value, (v) => Yaml.stringify(v));
 }
 
 /** Runs a property and asserts most values were written by the writer itself, not the fallback. */
@@ -28,7 +53,7 @@ function assertMostlyFast<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, minFas
     const written = YamlWriter.stringify(value);
     if (spy.mock.calls.length) fallbacks++;
     spy.mockRestore();
-    expect(written).toBe(original(value));
+    expectWrittenLike(written, value, original);
   }), { numRuns });
   expect(1 - fallbacks / runs).toBeGreaterThanOrEqual(minFastShare);
 }
@@ -67,6 +92,15 @@ describe('YamlWriter writes what Yaml.stringify writes', () => {
     ['a long key', { ['k'.repeat(1100)]: 1 }],
     ['root scalars', 'text'],
   ])('%s', (_name, value) => expectSame(value));
+});
+
+describe('YamlWriter writes characters other YAML readers change as escapes', () => {
+  test.each(['a\x85b', 'p\u2028q', 'r\x7fs\x9ft', '\ufeffbom', 'x\ufffey', 'multi\nline\x85', '  \n', 'a\n \nb', 'x\n\t'])('%j', (value) => {
+    const written = YamlWriter.stringify({ key: value, [value]: 1 });
+    expect(written).toMatch(/^key: "/);
+    expect(ESCAPED.test(written)).toBe(false);
+    expect(parse(written)).toEqual({ key: value, [value]: 1 });
+  });
 });
 
 describe('YamlWriter takes the fast path for manifests', () => {

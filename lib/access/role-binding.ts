@@ -5,6 +5,10 @@ import { AppChart } from '../core/app-chart';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+
+const subjectName = (name: unknown) => schemaProblems(str.describe('give the name as a string'), name, '', 'name');
 import { ClusterRole, Role } from './role';
 import { ServiceAccount } from './service-account';
 
@@ -14,17 +18,18 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export class Subject {
   /** A human user, as the authenticator names it. */
   public static user(name: string): Subject {
-    return new Subject({ kind: 'User', name, apiGroup: RBAC_GROUP });
+    return checkArguments(new Subject({ kind: 'User', name, apiGroup: RBAC_GROUP }), subjectName(name));
   }
 
   /** A group of users (e.g. a team group from the identity provider, or `system:authenticated`). */
   public static group(name: string): Subject {
-    return new Subject({ kind: 'Group', name, apiGroup: RBAC_GROUP });
+    return checkArguments(new Subject({ kind: 'Group', name, apiGroup: RBAC_GROUP }), subjectName(name));
   }
 
   /** A ServiceAccount of this stack, or one elsewhere by name and namespace. */
   public static serviceAccount(account: ServiceAccount | { readonly name: string; readonly namespace: string }): Subject {
-    return new Subject({ kind: 'ServiceAccount', name: account.name, namespace: account.namespace });
+    const refused = account instanceof ServiceAccount ? [] : schemaProblems(z.strictObject({ name: str, namespace: str }), account, '', 'account');
+    return checkArguments(new Subject({ kind: 'ServiceAccount', name: refused.length ? '' : account.name, namespace: refused.length ? undefined : account.namespace }), refused);
   }
 
   private constructor(private readonly subject: k8s.Subject) {}
@@ -56,6 +61,17 @@ export interface RoleBindingProps {
   readonly name?: string;
 }
 
+/** Runtime shape of {@link RoleBindingProps}. */
+export const RoleBindingPropsSchema = z.strictObject({
+  role: z.union([
+    instanceOf(Role, 'a Role'),
+    instanceOf(ClusterRole, 'a ClusterRole'),
+    z.strictObject({ kind: z.enum(['Role', 'ClusterRole']), name: str }),
+  ]).describe('pass the Role or ClusterRole construct, or { kind: "ClusterRole", name: "view" }'),
+  subjects: z.array(instanceOf(Subject, 'a Subject', 'use Subject.user(...), Subject.group(...) or Subject.serviceAccount(...)')),
+  name: str.optional(),
+});
+
 /** ClusterRoles every cluster has (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings). */
 const DEFAULT_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit', 'view'];
 
@@ -65,8 +81,9 @@ export class RoleBinding extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, RoleBindingPropsSchema, props);
     this.name = props.name ?? id;
     const namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeRoleBinding(this, 'Resource', {
@@ -84,8 +101,9 @@ export class ClusterRoleBinding extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, RoleBindingPropsSchema, props);
     this.name = clusterScopedName(this, props.name ?? id);
     const namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeClusterRoleBinding(this, 'Resource', {
@@ -106,7 +124,7 @@ export class ClusterRoleBinding extends Construct {
 
 /** Refuses bindings without subjects and references to roles that exist neither in the stack nor in every cluster. */
 function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = props.subjects.flatMap((s, i) => refusedArgumentsOf(s, `subjects[${i}]`));
   if (props.subjects.length === 0) {
     problems.push({ field: 'subjects', value: [], message: 'a binding without subjects grants nothing', fix: 'add a Subject.group(), Subject.user() or Subject.serviceAccount()' });
   }

@@ -5,6 +5,8 @@ import { AppChart } from '../core/app-chart';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
 
 /** One permission: verbs on resources of API groups (or, in a ClusterRole, on URL paths). */
 export interface PolicyRule {
@@ -60,6 +62,24 @@ export interface RoleProps {
   readonly allowPrivilegeEscalation?: boolean;
 }
 
+const words = z.array(str).optional();
+/** Runtime shape of {@link PolicyRule}. */
+export const PolicyRuleSchema = z.strictObject({
+  apiGroups: words,
+  resources: words,
+  verbs: z.array(str).describe('list the verbs, e.g. ["get", "list", "watch"]'),
+  resourceNames: words,
+  nonResourceUrls: words,
+});
+/** Runtime shape of {@link RoleProps}. */
+export const RolePropsSchema = z.strictObject({
+  name: str.optional(),
+  rules: z.array(PolicyRuleSchema),
+  readOnly: bool.optional(),
+  allowWildcards: bool.optional(),
+  allowPrivilegeEscalation: bool.optional(),
+});
+
 const READ_VERBS = ['get', 'list', 'watch'];
 const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 
@@ -71,8 +91,9 @@ export class Role extends Construct {
   private readonly rules: PolicyRule[];
 
   constructor(scope: Construct, id: string, props: RoleProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, RolePropsSchema, props);
     this.name = props.name ?? id;
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeRole(this, 'Resource', {
@@ -84,6 +105,7 @@ export class Role extends Construct {
 
   /** Adds a permission. */
   public addRule(rule: PolicyRule): void {
+    checkProps(this, PolicyRuleSchema, rule);
     this.rules.push(rule);
   }
 }
@@ -96,8 +118,9 @@ export class ClusterRole extends Construct {
   private readonly rules: PolicyRule[];
 
   constructor(scope: Construct, id: string, props: RoleProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, RolePropsSchema, props);
     this.name = clusterScopedName(this, props.name ?? id);
     this.rules = [...props.rules];
     this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {
@@ -110,6 +133,7 @@ export class ClusterRole extends Construct {
 
   /** Adds a permission. */
   public addRule(rule: PolicyRule): void {
+    checkProps(this, PolicyRuleSchema, rule);
     this.rules.push(rule);
   }
 }

@@ -4,6 +4,11 @@ import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
+
+/** Runtime shape of {@link ServiceAccountProps}. */
+export const ServiceAccountPropsSchema = z.strictObject({ name: str.optional(), automountToken: bool.optional() });
 
 /** Props of a {@link ServiceAccount}. */
 export interface ServiceAccountProps {
@@ -30,8 +35,9 @@ export class ServiceAccount extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, ServiceAccountPropsSchema, props);
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace;
     this.apiObject = new k8s.KubeServiceAccount(this, 'Resource', {

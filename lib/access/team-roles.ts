@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { PolicyRule, Role } from './role';
 import { RoleBinding, Subject } from './role-binding';
+import { z } from 'zod';
+import { checkProps, constructId, oneOf, str } from '../core/schema';
 
 /** The team roles of the notes (000): admin, deployer, viewer. */
 export enum TeamRole {
@@ -26,6 +28,12 @@ export interface TeamRolesProps {
    */
   readonly groupPrefix?: string;
 }
+
+/** Runtime shape of {@link TeamRolesProps}. */
+export const TeamRolesPropsSchema = z.strictObject({
+  groups: z.partialRecord(oneOf(TeamRole), z.array(str)).optional(),
+  groupPrefix: str.optional(),
+});
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = [...READ, 'create', 'update', 'patch', 'delete'];
@@ -66,7 +74,8 @@ export class TeamRoles extends Construct {
   public readonly viewer: Role;
 
   constructor(scope: Construct, id: string, props: TeamRolesProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, TeamRolesPropsSchema, props);
     const env = AppChart.of(this).environment.name;
     const groupsOf = (role: TeamRole) => props.groups?.[role] ?? (props.groups ? [] : [`${props.groupPrefix ?? 'team'}:${env}:${role}`]);
     this.deployer = new Role(this, 'deployer', { name: 'team-deployer', rules: DEPLOYER_RULES });

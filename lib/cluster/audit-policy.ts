@@ -5,6 +5,8 @@ import { dropLabels, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { Finding, Manifest, ManifestCheck } from '../core/platform';
 import { addProblems, formatProblem, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
 
 /** How much of a request the API server writes to the audit log. */
 export enum AuditLevel {
@@ -128,6 +130,28 @@ export interface AuditPolicyProps extends AuditPolicySpec {
   readonly name?: string;
 }
 
+const strings = z.array(str).optional();
+/** Runtime shape of {@link AuditRule}; reachability and coverage are checked by {@link analyzeAuditPolicy}. */
+export const AuditRuleSchema = z.strictObject({
+  level: str.describe('use one of None, Metadata, Request, RequestResponse'),
+  users: strings,
+  userGroups: strings,
+  verbs: strings,
+  resources: z.array(z.strictObject({ group: str.optional(), resources: strings, resourceNames: strings })).optional(),
+  namespaces: strings,
+  nonResourceURLs: strings,
+  omitStages: strings,
+  omitManagedFields: bool.optional(),
+  allowSensitiveBodies: bool.optional(),
+});
+/** Runtime shape of {@link AuditPolicyProps}. */
+export const AuditPolicyPropsSchema = z.strictObject({
+  name: str.optional(),
+  rules: z.array(AuditRuleSchema),
+  omitStages: strings,
+  omitManagedFields: bool.optional(),
+});
+
 /** What {@link analyzeAuditPolicy} finds: errors refuse the policy, warnings are printed. */
 export interface AuditPolicyAnalysis {
   /** Unreachable rules, requests no rule matches, credential bodies, malformed rules. */
@@ -153,8 +177,9 @@ export class AuditPolicy extends Construct {
   private readonly spec: Omit<AuditPolicySpec, 'rules'>;
 
   constructor(scope: Construct, id: string, props: AuditPolicyProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, AuditPolicyPropsSchema, props);
     this.name = props.name ?? 'audit-policy';
     this.rules = [...props.rules];
     this.spec = { omitStages: props.omitStages, omitManagedFields: props.omitManagedFields };
@@ -177,12 +202,14 @@ export class AuditPolicy extends Construct {
    * that presets can be extended; appends when there is no catch-all.
    */
   public addRule(rule: AuditRule): void {
+    checkProps(this, AuditRuleSchema, rule);
     const last = this.rules[this.rules.length - 1];
     this.rules.splice(last && isCatchAll(last) ? this.rules.length - 1 : this.rules.length, 0, rule);
   }
 
   /** Inserts a rule at a position (0 = before every other rule). */
   public insertRule(index: number, rule: AuditRule): void {
+    checkProps(this, z.strictObject({ index: z.int(), rule: AuditRuleSchema }), { index, rule });
     this.rules.splice(index, 0, rule);
   }
 

@@ -1,6 +1,15 @@
 import { Construct } from 'constructs';
+import { Namespace, NamespaceProps, NamespacePropsSchema } from './namespace';
+import { TeamRolesPropsSchema } from '../access/team-roles';
+import { z } from 'zod';
+import { checkProps, constructId } from '../core/schema';
+
+/** Runtime shape of {@link ClusterBaselineProps}. */
+export const ClusterBaselinePropsSchema = z.strictObject({
+  namespace: NamespacePropsSchema.omit({ name: true }).optional(),
+  teams: TeamRolesPropsSchema.optional(),
+});
 import { AppChart } from '../core/app-chart';
-import { Namespace, NamespaceProps } from './namespace';
 import { NetworkIsolation } from '../network/network-isolation';
 import { TeamRoles, TeamRolesProps } from '../access/team-roles';
 
@@ -35,8 +44,9 @@ export class ClusterBaseline extends Construct {
   public readonly network: NetworkIsolation;
 
   constructor(scope: Construct, id: string, props: ClusterBaselineProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, ClusterBaselinePropsSchema, props);
     this.namespace = new Namespace(this, 'namespace', props.namespace);
     this.teams = new TeamRoles(this, 'teams', props.teams);
     this.network = new NetworkIsolation(this, 'network');

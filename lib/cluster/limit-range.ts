@@ -6,7 +6,24 @@ import { Environment } from '../core/environment';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { parseQuantity } from '../core/quantity';
-import { Cpu, Memory } from '../workloads/resources';
+import { Cpu, CpuSchema, Memory, MemorySchema } from '../workloads/resources';
+import { z } from 'zod';
+import { checkProps, constructId, str } from '../core/schema';
+
+const AMOUNTS = z.strictObject({ cpu: CpuSchema.optional(), memory: MemorySchema.optional() }).optional();
+const QUANTITY = str.optional().describe('write it like "1Gi" or "500Mi"');
+
+/** Runtime shape of {@link LimitRangeProps}; amounts and their order are checked at synth. */
+export const LimitRangePropsSchema = z.strictObject({
+  name: str.optional(),
+  namespace: str.optional(),
+  defaultRequest: AMOUNTS,
+  defaultLimit: AMOUNTS,
+  min: AMOUNTS,
+  max: AMOUNTS,
+  minStorage: QUANTITY,
+  maxStorage: QUANTITY,
+});
 
 /** CPU and/or memory amounts of a LimitRange bound. */
 export interface ComputeAmounts {
@@ -92,9 +109,11 @@ export class LimitRange extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, LimitRangePropsSchema, props);
     this.name = props.name ?? 'limits';
-    const p = { ...LimitRange.defaultsFor(AppChart.of(this).environment), ...props };
+    const given = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+    const p = { ...LimitRange.defaultsFor(AppChart.of(this).environment), ...given };
     const amounts = (a: ComputeAmounts | undefined) => {
       const out: Record<string, k8s.Quantity> = {};
       if (a?.cpu) out.cpu = k8s.Quantity.fromString(a.cpu.toString());
@@ -116,6 +135,9 @@ export class LimitRange extends Construct {
 
 function limitProblems(p: Required<Omit<LimitRangeProps, 'name' | 'namespace'>>): Problem[] {
   const problems: Problem[] = [];
+  for (const bound of ['defaultRequest', 'defaultLimit', 'min', 'max'] as const) {
+    problems.push(...(p[bound].cpu?.problems(`${bound}.cpu`) ?? []), ...(p[bound].memory?.problems(`${bound}.memory`) ?? []));
+  }
   if (p.max.cpu && !p.defaultLimit.cpu) {
     problems.push({
       field: 'max.cpu',

@@ -8,7 +8,19 @@ import { Annotations } from '../core/labels';
 import { LimitRange, LimitRangeProps } from './limit-range';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
-import { ResourceQuota, ResourceQuotaProps } from './resource-quota';
+import { ResourceQuota, ResourceQuotaProps, ResourceQuotaPropsSchema } from './resource-quota';
+import { LimitRangePropsSchema } from './limit-range';
+import { z } from 'zod';
+import { checkProps, constructId, oneOf, str } from '../core/schema';
+
+/** Runtime shape of {@link NamespaceProps}. */
+export const NamespacePropsSchema = z.strictObject({
+  name: str.optional(),
+  podSecurity: oneOf(PodSecurityLevel).optional(),
+  podSecurityVersion: str.optional(),
+  limits: z.union([z.literal(false), LimitRangePropsSchema.omit({ namespace: true })]).optional(),
+  quota: z.union([z.literal(false), ResourceQuotaPropsSchema.omit({ namespace: true })]).optional(),
+});
 
 /** Props of a {@link Namespace}. */
 export interface NamespaceProps {
@@ -57,7 +69,8 @@ export class Namespace extends Construct {
   public readonly quota?: ResourceQuota;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, NamespacePropsSchema, props);
     const env = AppChart.of(this).environment;
     this.name = props.name ?? env.namespace;
     const level = props.podSecurity ?? env.podSecurity;

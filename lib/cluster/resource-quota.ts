@@ -6,7 +6,23 @@ import { Environment } from '../core/environment';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { parseQuantity } from '../core/quantity';
-import { Cpu, Memory } from '../workloads/resources';
+import { Cpu, CpuSchema, Memory, MemorySchema } from '../workloads/resources';
+import { z } from 'zod';
+import { checkProps, constructId, num, str } from '../core/schema';
+
+/** Runtime shape of {@link ResourceQuotaProps}; amounts are checked at synth. */
+export const ResourceQuotaPropsSchema = z.strictObject({
+  name: str.optional(),
+  namespace: str.optional(),
+  requestsCpu: CpuSchema.optional(),
+  requestsMemory: MemorySchema.optional(),
+  limitsMemory: MemorySchema.optional(),
+  limitsCpu: CpuSchema.optional(),
+  pods: num.optional(),
+  services: num.optional(),
+  persistentVolumeClaims: num.optional(),
+  requestsStorage: str.optional().describe('write it like "100Gi"'),
+});
 
 /** Props of a {@link ResourceQuota}; every amount is a ceiling for the whole namespace. */
 export interface ResourceQuotaProps {
@@ -93,9 +109,11 @@ export class ResourceQuota extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ResourceQuotaPropsSchema, props);
     this.name = props.name ?? 'quota';
-    const q: QuotaAmounts = { ...ResourceQuota.defaultsFor(AppChart.of(this).environment), ...props };
+    const given = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+    const q: QuotaAmounts = { ...ResourceQuota.defaultsFor(AppChart.of(this).environment), ...given };
     const hard: Record<string, k8s.Quantity> = {
       'requests.cpu': k8s.Quantity.fromString(q.requestsCpu.toString()),
       'requests.memory': k8s.Quantity.fromString(q.requestsMemory.toString()),
@@ -115,7 +133,12 @@ export class ResourceQuota extends Construct {
 }
 
 function quotaProblems(q: QuotaAmounts): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [
+    ...q.requestsCpu.problems('requestsCpu'),
+    ...q.requestsMemory.problems('requestsMemory'),
+    ...q.limitsMemory.problems('limitsMemory'),
+    ...(q.limitsCpu?.problems('limitsCpu') ?? []),
+  ];
   for (const field of ['pods', 'services', 'persistentVolumeClaims'] as const) {
     if (!Number.isInteger(q[field]) || q[field] < 0) {
       problems.push({ field, value: q[field], message: 'must be a whole number >= 0', fix: 'give a count' });

@@ -4,7 +4,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
-import { addProblems } from '../core/problem';
+import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str, stringMap } from '../core/schema';
 
 /** Props of a {@link ConfigMap}. */
 export interface ConfigMapProps {
@@ -27,7 +29,29 @@ export interface ConfigMapProps {
   readonly immutable?: boolean;
 }
 
+/** Runtime shape of {@link ConfigMapProps}; names, keys and the size are checked at synth. */
+export const ConfigMapPropsSchema = z.strictObject({
+  name: str.optional(),
+  component: str.optional(),
+  data: stringMap.describe('give an object of string values, e.g. { pageSize: "20" } (numbers and booleans as strings)'),
+  immutable: bool.optional(),
+});
+
 const KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** The API server's limit on the data of one ConfigMap or Secret (keys and values). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The size problem of ConfigMap or Secret data: the API server refuses more than 1 MiB (keys and values, UTF-8). */
+export function configSizeProblems(kind: string, data: Record<string, string>): Problem[] {
+  const bytes = Object.entries(data).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  return bytes > MAX_CONFIG_BYTES ? [{
+    field: 'data',
+    value: `${bytes} bytes`,
+    message: `is larger than the 1 MiB (${MAX_CONFIG_BYTES} bytes) the API server accepts for a ${kind}`,
+    fix: `split it into several ${kind}s, or mount large files from a volume instead`,
+  }] : [];
+}
 
 /** Non-secret configuration. Its {@link contentHash} lets pods that read it roll when it changes. */
 export class ConfigMap extends Construct {
@@ -36,7 +60,8 @@ export class ConfigMap extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ConfigMapPropsSchema, props);
     this.name = props.name ?? id;
     this.data = { ...props.data };
     const chart = AppChart.of(this);
@@ -47,12 +72,13 @@ export class ConfigMap extends Construct {
     });
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
-      ...Object.keys(this.data).filter((k) => k.length > 253 || !KEY.test(k)).map((k) => ({
+      ...Object.keys(this.data).filter((k) => k.length > 253 || !KEY.test(k) || k === '__proto__').map((k) => ({
         field: `data.${k}`,
         value: k,
-        message: 'is not a valid ConfigMap key',
+        message: k === '__proto__' ? 'cannot be a key: JavaScript objects and cdk8s drop it' : 'is not a valid ConfigMap key',
         fix: 'use letters, digits, \'-\', \'_\' and \'.\' only',
       })),
+      ...configSizeProblems('ConfigMap', this.data),
     ]);
   }
 

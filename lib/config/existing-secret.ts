@@ -4,6 +4,15 @@ import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
+import { z } from 'zod';
+import { checkProps, constructId, str } from '../core/schema';
+
+/** Runtime shape of {@link ExistingSecretProps}. */
+export const ExistingSecretPropsSchema = z.strictObject({
+  name: str,
+  keys: z.array(str).describe('list the keys the Secret holds, e.g. ["password"]'),
+  createdBy: str.describe('say who creates the Secret, e.g. "the redis operator"'),
+});
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 /** Props of an {@link ExistingSecret}. */
@@ -28,7 +37,8 @@ export class ExistingSecret extends Construct implements IConfigSource {
   public readonly createdBy: string;
 
   constructor(scope: Construct, id: string, props: ExistingSecretProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ExistingSecretPropsSchema, props);
     this.name = props.name;
     this.keys = [...props.keys];
     this.createdBy = props.createdBy;

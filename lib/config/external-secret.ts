@@ -7,6 +7,8 @@ import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, str } from '../core/schema';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
@@ -62,6 +64,16 @@ export interface ExternalSecretProps {
   readonly refreshInterval?: string;
 }
 
+/** Runtime shape of {@link ExternalSecretProps}; names, keys and the interval are checked at synth. */
+export const ExternalSecretPropsSchema = z.strictObject({
+  name: str.optional(),
+  component: str.optional(),
+  store: z.strictObject({ name: str, clusterWide: bool.optional() }),
+  data: z.record(str, z.strictObject({ key: str, property: str.optional(), version: str.optional() }))
+    .describe('map each Secret key to its remote key, e.g. { password: { key: "db/password" } }'),
+  refreshInterval: str.optional(),
+});
+
 /**
  * A Secret made by the External Secrets operator from a secret manager (external-secrets.io/v1).
  * Only the mapping is rendered, never a value. Pods reading it roll when the mapping changes;
@@ -76,7 +88,8 @@ export class ExternalSecret extends Construct implements IConfigSource {
   private readonly spec: eso.ExternalSecretSpec;
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ExternalSecretPropsSchema, props);
     this.name = props.name ?? id;
     this.keys = Object.keys(props.data);
     const chart = AppChart.of(this);

@@ -7,6 +7,9 @@ import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
+import { configSizeProblems } from './config-map';
+import { z } from 'zod';
+import { bool, checkArguments, checkProps, constructId, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
@@ -22,7 +25,7 @@ export class SecretValue {
    * without the password. The name says so in every review.
    */
   public static nonSensitive(value: string): SecretValue {
-    return new SecretValue(value);
+    return checkArguments(new SecretValue(value), schemaProblems(str.describe('give the value as a string'), value, '', ''));
   }
 
   private constructor(public readonly value: string) {}
@@ -55,6 +58,19 @@ export interface SecretProps {
 }
 
 /**
+ * Runtime shape of {@link SecretProps}. Values are checked at synth, where a value that is not a
+ * SecretValue is reported without showing it.
+ */
+export const SecretPropsSchema = z.strictObject({
+  name: str.optional(),
+  component: str.optional(),
+  data: z.record(str.refine((k) => k !== '__proto__', { message: 'cannot be a key: JavaScript objects drop it' }), z.unknown())
+    .describe('give an object of SecretValue.nonSensitive(...) values'),
+  type: str.optional(),
+  immutable: bool.optional(),
+});
+
+/**
  * A Secret whose values are written into the manifests (as `stringData`), so only values marked
  * {@link SecretValue.nonSensitive} are accepted. Pods that read it roll when it changes.
  */
@@ -66,9 +82,10 @@ export class Secret extends Construct implements IConfigSource {
   private readonly data: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: SecretProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, SecretPropsSchema, props);
     this.name = props.name ?? id;
-    this.data = Object.fromEntries(Object.entries(props.data).map(([k, v]) => [k, v.value]));
+    this.data = Object.fromEntries(Object.entries(props.data).map(([k, v]) => [k, v instanceof SecretValue && typeof v.value === 'string' ? v.value : '']));
     this.keys = Object.keys(this.data);
     const chart = AppChart.of(this);
     this.apiObject = new k8s.KubeSecret(this, 'Resource', {
@@ -81,13 +98,14 @@ export class Secret extends Construct implements IConfigSource {
       ...Names.dnsSubdomain('name', this.name),
       ...Object.entries(props.data).flatMap(([k, v]) => [
         ...(k.length > 253 || !KEY.test(k) ? [{ field: `data.${k}`, value: k, message: 'is not a valid Secret key', fix: 'use letters, digits, \'-\', \'_\' and \'.\' only' }] : []),
-        ...(v instanceof SecretValue ? [] : [{
+        ...(v instanceof SecretValue ? refusedArgumentsOf(v, `data.${k}`) : [{
           field: `data.${k}`,
           value: '<hidden>',
           message: 'is not a SecretValue: a credential would be written into the manifests',
           fix: 'keep credentials out of the stack (ExistingSecret, ExternalSecret); wrap publishable values in SecretValue.nonSensitive()',
         }]),
       ]),
+      ...configSizeProblems('Secret', this.data),
     ]);
   }
 

@@ -6,6 +6,8 @@ import { Labels } from './labels';
 import { Names } from './names';
 import { environmentLeftToPlatform } from './platform-environments';
 import { addProblems, Problem } from './problem';
+import { z } from 'zod';
+import { instanceOf, schemaProblems, str } from './schema';
 import { sameNameProblems } from './same-name';
 
 /** Identity of one component of an app: what its standard labels say. */
@@ -41,6 +43,13 @@ export interface AppChartProps {
    */
   readonly version?: string;
 }
+
+/** Runtime shape of {@link AppChartProps}. */
+export const AppChartPropsSchema = z.strictObject({
+  environment: instanceOf(Environment, 'an Environment', 'make it with Environment.dev(), .stage(), .prod() or .of()'),
+  appName: str.optional(),
+  version: str.optional(),
+});
 
 /** Marks AppCharts; `Symbol.for`, so that it holds across copies of the library, as cdk8s does for charts. */
 const APP_CHART = Symbol.for('@platform/k8s-constructs.AppChart');
@@ -81,7 +90,10 @@ export class AppChart extends Chart {
   public readonly appName: string;
   public readonly version: string;
 
-  constructor(scope: Construct, id: string, props: AppChartProps) {
+  constructor(scope: Construct, id: string, given: AppChartProps) {
+    const refused = schemaProblems(AppChartPropsSchema, given);
+    // Refused props are reported by the chart; it is built on a placeholder environment meanwhile.
+    const props: AppChartProps = refused.length ? { environment: Environment.of({ name: 'invalid', replicas: 1, baseDomain: 'invalid.example.com' }) } : given;
     const appName = props.appName ?? id;
     super(scope, id, {
       namespace: props.environment.namespace,
@@ -98,6 +110,7 @@ export class AppChart extends Chart {
     this.version = props.version ?? '0.0.0';
     const checksEnvironment = firstChartOf(this.environment, this);
     addProblems(this, () => [
+      ...refused,
       ...(checksEnvironment && !environmentLeftToPlatform(this) ? this.environment.problems() : []),
       ...Names.dnsLabel('app name', this.appName),
       ...Names.labelValue('version', this.version),
@@ -210,4 +223,17 @@ export function labelProblems(field: string, labels: Record<string, string>): Pr
     ...Names.qualifiedName(`${field}.${key}`, key),
     ...Names.labelValue(`${field}.${key}`, value),
   ]);
+}
+
+/** The API server's limit on the annotations of one object: keys and values together. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** The problems of an annotation set: key grammar, and the total size the API server accepts. */
+export function annotationProblems(field: string, annotations: Record<string, string>): Problem[] {
+  const problems = Object.keys(annotations).flatMap((key) => Names.qualifiedName(`${field}.${key}`, key));
+  const bytes = Object.entries(annotations).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (bytes > MAX_ANNOTATION_BYTES) {
+    problems.push({ field, value: `${bytes} bytes`, message: `are larger than the ${MAX_ANNOTATION_BYTES} bytes the API server accepts`, fix: 'move large content into a ConfigMap and refer to it' });
+  }
+  return problems;
 }

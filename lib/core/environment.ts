@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { Names } from './names';
 import { Problem } from './problem';
+import { bool, num, oneOf, schemaProblems, str } from './schema';
 
 /** How strictly image references are checked. */
 export enum ImagePolicy {
@@ -77,6 +79,20 @@ export interface EnvironmentProps {
   readonly sync?: SyncPolicy;
 }
 
+/** Runtime shape of {@link EnvironmentProps}; ranges are checked by {@link Environment.problems}. */
+export const EnvironmentPropsSchema = z.strictObject({
+  name: str,
+  namespace: str.optional(),
+  replicas: num,
+  resourceScale: num.optional().describe('use 1 for presets as written, 0.5 for half size'),
+  baseDomain: str.describe('give the DNS domain ingress hosts are made under, e.g. "dev.example.com"'),
+  imagePolicy: oneOf(ImagePolicy).optional(),
+  podSecurity: oneOf(PodSecurityLevel).optional(),
+  autoscaling: z.strictObject({ minReplicas: num, maxReplicas: num }).optional(),
+  highAvailability: bool.optional(),
+  sync: oneOf(SyncPolicy).optional(),
+});
+
 /** Defaults shared by the presets; each preset states only what makes it different. */
 type PresetProps = Omit<EnvironmentProps, 'name'> & { readonly name?: string };
 
@@ -137,7 +153,15 @@ export class Environment {
   public readonly highAvailability: boolean;
   public readonly sync: SyncPolicy;
 
-  private constructor(props: EnvironmentProps) {
+  /** What the runtime check of the props found; such an environment is refused by the platform. */
+  private readonly invalid: Problem[];
+
+  private constructor(given: EnvironmentProps) {
+    this.invalid = schemaProblems(EnvironmentPropsSchema, given, 'environment.');
+    // Refused props are kept only as far as they are usable, so that the refusal can name the environment.
+    const props: EnvironmentProps = this.invalid.length
+      ? { name: typeof given?.name === 'string' ? given.name : 'environment', replicas: 1, baseDomain: 'invalid' }
+      : given;
     this.name = props.name;
     this.namespace = props.namespace ?? props.name;
     this.replicas = props.replicas;
@@ -162,6 +186,7 @@ export class Environment {
 
   /** Problems with this profile itself; reported by the platform before anything is synthesized. */
   public problems(): Problem[] {
+    if (this.invalid.length) return this.invalid;
     const problems: Problem[] = [
       ...Names.dnsLabel('environment.name', this.name),
       ...Names.dnsLabel('environment.namespace', this.namespace),

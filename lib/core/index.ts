@@ -1,4 +1,5 @@
 export * from './problem';
+export * from './schema';
 export * from './names';
 export * from './environment';
 export * from './labels';

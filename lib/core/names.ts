@@ -12,6 +12,7 @@ const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 export class Names {
   /** A DNS-1123 label: Namespaces, Services, container and port names, most object names. */
   public static dnsLabel(field: string, value: string, maxLength = 63): Problem[] {
+    if (typeof value !== 'string') return notAString(field, value);
     if (value.length > maxLength || !DNS1123_LABEL.test(value)) {
       return [{
         field,
@@ -25,6 +26,7 @@ export class Names {
 
   /** A DNS-1123 subdomain: ConfigMap, Secret, Deployment and most other object names. */
   public static dnsSubdomain(field: string, value: string): Problem[] {
+    if (typeof value !== 'string') return notAString(field, value);
     if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
       return [{
         field,
@@ -38,6 +40,7 @@ export class Names {
 
   /** A label or annotation key: an optional DNS subdomain prefix and a name of at most 63 characters. */
   public static qualifiedName(field: string, key: string): Problem[] {
+    if (typeof key !== 'string') return notAString(field, key);
     const slash = key.lastIndexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -58,6 +61,7 @@ export class Names {
 
   /** A label value: empty, or at most 63 characters of letters, digits, '-', '_' and '.', alphanumeric at both ends. */
   public static labelValue(field: string, value: string): Problem[] {
+    if (typeof value !== 'string') return notAString(field, value);
     if (value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
       return [{
         field,
@@ -71,6 +75,7 @@ export class Names {
 
   /** An environment variable name (C identifier-ish, as the API server accepts). */
   public static envVarName(field: string, value: string): Problem[] {
+    if (typeof value !== 'string') return notAString(field, value);
     if (!ENV_VAR_NAME.test(value)) {
       return [{ field, value, message: 'must be a valid environment variable name', fix: 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit' }];
     }
@@ -79,7 +84,12 @@ export class Names {
 
   /** Turns an arbitrary string into a DNS-1123 label, for suggestions in error messages. */
   public static suggest(value: string, maxLength = 63): string {
+    if (typeof value !== 'string') return 'name';
     const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
     return (cleaned || 'name').slice(0, maxLength).replace(/-+$/, '');
   }
+}
+
+function notAString(field: string, value: unknown): Problem[] {
+  return [{ field, value: typeof value === 'number' || typeof value === 'boolean' || value === null ? value : typeof value, message: 'must be a string', fix: 'give the name as a string' }];
 }

@@ -1,10 +1,13 @@
 import { ApiObject, App } from 'cdk8s';
-import { AppChart, labelProblems } from './app-chart';
+import { IConstruct } from 'constructs';
+import { annotationProblems, AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { OutputFolder } from './output-folder';
 import { leaveEnvironmentToPlatform } from './platform-environments';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
+import { ProblemError, schemaProblems, str, withMethods } from './schema';
+import { z } from 'zod';
 import { NamedObject, sameNameProblems } from './same-name';
 import { YamlWriter } from './yaml-writer';
 
@@ -25,6 +28,14 @@ export interface StackDefinition {
   /** Adds the app's constructs to its chart; read `chart.environment` for what differs. */
   define(chart: AppChart): void;
 }
+
+/** Runtime shape of a {@link StackDefinition}. */
+export const StackDefinitionSchema = z.strictObject({
+  name: str,
+  version: str.optional(),
+  environments: z.array(str).optional(),
+  define: z.custom<(chart: AppChart) => void>((v) => typeof v === 'function', { message: 'must be a function', params: { fix: 'give define(chart) { ... } that adds the app\'s constructs' } }),
+});
 
 /** A rendered object, with where it came from and where it goes. */
 export interface Manifest {
@@ -88,6 +99,15 @@ export interface PlatformProps {
   readonly outputs?: OutputGenerator[];
 }
 
+/** Runtime shape of {@link PlatformProps}. */
+export const PlatformPropsSchema = z.strictObject({
+  environments: z.array(z.custom<Environment>((v) => v instanceof Environment, { message: 'must be an Environment', params: { fix: 'make it with Environment.dev(), .qa(), .stage(), .prod() or .of()' } })),
+  stacks: z.array(StackDefinitionSchema),
+  only: z.array(str).optional(),
+  checks: z.array(withMethods<ManifestCheck>('a ManifestCheck (an object with check())', ['check'])).optional(),
+  outputs: z.array(withMethods<OutputGenerator>('an OutputGenerator (an object with files())', ['files'])).optional(),
+});
+
 /** The result of rendering: file contents by relative path, and warnings. */
 export interface Rendering {
   readonly files: Map<string, string>;
@@ -113,6 +133,10 @@ export class Platform {
 
   /** Renders every environment in memory; throws a {@link SynthError} listing every problem. */
   public render(): Rendering {
+    const invalid = schemaProblems(PlatformPropsSchema, this.props);
+    if (invalid.length) {
+      throw new SynthError(invalid.map((p) => `[platform] ${formatProblem(p)}`));
+    }
     const problems: string[] = [];
     const at = (where: string, p: Problem) => `[${where}] ${formatProblem(p)}`;
     const environments = this.selectedEnvironments(problems);
@@ -152,7 +176,12 @@ export class Platform {
         try {
           stack.define(new AppChart(app, stack.name, { environment, version: stack.version }));
         } catch (e) {
-          defineProblems.push(`[${environment.name}/${stack.name}] ${(e as Error).message}`);
+          // A construct refusing its props has registered its problems: validation lists them.
+          if (e instanceof ProblemError) {
+            if (!e.registered) defineProblems.push(...e.problems.map((p) => at(`${environment.name}/${e.path ?? stack.name}`, p)));
+          } else {
+            defineProblems.push(`[${environment.name}/${stack.name}] ${e instanceof Error ? e.message : String(e)}`);
+          }
         }
       }
       const charts = app.node.children.filter((c): c is AppChart => c instanceof AppChart);
@@ -163,7 +192,7 @@ export class Platform {
       // share one rendering of it.
       RenderedJson.open(app);
       for (const c of app.node.findAll()) {
-        for (const message of c.node.validate()) {
+        for (const message of validate(c)) {
           validationProblems.push(`[${environment.name}/${c.node.path}] ${message}`);
         }
       }
@@ -179,12 +208,16 @@ export class Platform {
           if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
-          // Labels are checked as written, whichever construct or escape hatch set them.
-          for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
+          // Labels and annotations are checked as written, whichever construct or escape hatch set them.
+          for (const p of metadataProblems(object)) {
+            renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
+          }
+          const yaml = YamlWriter.stringify(object);
+          for (const p of unwritableValues(object, yaml)) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
           }
           named.push({ kind: object.kind, name: object.metadata?.name, path: constructPath });
-          files.set(file, YamlWriter.stringify(object));
+          files.set(file, yaml);
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
         }
         // The chart checked its objects' names; escape hatches may have renamed them since.
@@ -263,6 +296,84 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
     })}`);
     return undefined;
   }
+}
+
+/** Label and annotation problems of an object's metadata and of its pod template's. */
+function metadataProblems(object: any): Problem[] {
+  const metadata: [string, any][] = [
+    ['metadata', object.metadata],
+    ['spec.template.metadata', object.spec?.template?.metadata],
+    ['spec.jobTemplate.spec.template.metadata', object.spec?.jobTemplate?.spec?.template?.metadata],
+  ];
+  // A template label equal to the object's own is reported once, on the object.
+  const own: Record<string, unknown> = object.metadata?.labels ?? {};
+  return metadata.flatMap(([field, m], i) => (m && typeof m === 'object' ? [
+    ...labelProblems(`${field}.labels`, i === 0 ? m.labels ?? {} : Object.fromEntries(Object.entries(m.labels ?? {}).filter(([k, v]) => own[k] !== v)) as Record<string, string>),
+    ...annotationProblems(`${field}.annotations`, m.annotations ?? {}),
+  ] : []));
+}
+
+/** The construct's validation messages; a validation that fails is a problem too, not a crash. */
+function validate(c: IConstruct): string[] {
+  try {
+    return c.node.validate();
+  } catch (e) {
+    return [formatProblem({
+      field: 'construct',
+      value: c.constructor.name,
+      message: `could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+      fix: 'check the values given to this construct against its documentation',
+    })];
+  }
+}
+
+/**
+ * Characters no manifest carries unchanged through the tools that read it: lone UTF-16 surrogates
+ * are not UTF-8 (kubectl and kustomize refuse the file); kustomize (so `kubectl apply -k` and
+ * Argo CD) reads NEL, LS and PS back as spaces and refuses to write DEL, C1 controls and
+ * U+FFFE/U+FFFF.
+ */
+const UNCHANGEABLE = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
+/** A sign of such a character or of a non-finite number in written YAML (raw or escaped). */
+const SUSPECT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]|\\x(?:7f|[89][0-9a-f])|\\u(?:d[89a-f]|202[89]|fff[ef])|\.(?:nan|inf)\b/i;
+
+/**
+ * Values no YAML file can carry unchanged: strings with {@link UNCHANGEABLE} characters and
+ * non-finite numbers (JSON has none; the API server refuses them). Only objects whose YAML shows
+ * a sign of either are walked.
+ */
+function unwritableValues(object: unknown, yaml: string): Problem[] {
+  if (!SUSPECT.test(yaml)) return [];
+  const problems: Problem[] = [];
+  const unchangeable = (field: string, value: string, what: string) => {
+    const ch = UNCHANGEABLE.exec(value)![0];
+    const code = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    problems.push({
+      field,
+      value,
+      message: `${what} ${code}, ${/\p{Cs}/u.test(ch) ? 'a lone UTF-16 surrogate, which cannot be written as UTF-8 (kubectl and kustomize refuse the file)' : 'which kustomize (kubectl apply -k, Argo CD) changes or refuses when it writes the manifest'}`,
+      fix: 'remove the character, or replace it with an ordinary one (a space or a newline)',
+    });
+  };
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      if (UNCHANGEABLE.test(value)) unchangeable(path, value, 'contains');
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        problems.push({ field: path, value: String(value), message: 'is not a finite number', fix: 'give a finite number' });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const field = path ? `${path}.${k}` : k;
+        if (UNCHANGEABLE.test(k)) unchangeable(field, k, 'is a key with');
+        walk(v, field);
+      }
+    }
+  };
+  walk(object, '');
+  return problems;
 }
 
 /** `Kind.name.k8s.yaml`, as cdk8s names files, with anything unsafe removed. */

@@ -26,7 +26,19 @@ function renderValue(value: unknown): string {
   if (value === undefined) {
     return 'nothing';
   }
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) {
+    try {
+      json = String(value);
+    } catch {
+      json = Object.prototype.toString.call(value);
+    }
+  }
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 

@@ -10,7 +10,7 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|
  */
 export function parseQuantity(value: string | number | undefined): number | undefined {
   if (typeof value === 'number') return value;
-  const m = value === undefined ? null : QUANTITY.exec(value.trim());
+  const m = typeof value === 'string' ? QUANTITY.exec(value.trim()) : null;
   if (!m) return undefined;
   return m[2] ? Number(`${m[1]}${m[2]}`) : Number(m[1]) * SUFFIXES[m[3] ?? ''];
 }

@@ -2,7 +2,8 @@ import { Yaml } from 'cdk8s';
 
 /**
  * Writes plain JSON values as YAML, byte-identical to cdk8s `Yaml.stringify` (the `yaml`
- * package, YAML 1.1 schema, `lineWidth: 0`) but several times faster: YAML emission was most of
+ * package, YAML 1.1 schema, `lineWidth: 0`) but several times faster, except for strings with
+ * characters other YAML readers change (see {@link MUST_ESCAPE}), which it writes escaped: YAML emission was most of
  * the synth time of a large fleet. Only the layouts manifests use are written here (block maps
  * and sequences, plain, quoted and literal block scalars); any value it is not sure about (control
  * characters, document markers, shared or non-plain objects, non-finite numbers, ...) makes it
@@ -12,13 +13,13 @@ export class YamlWriter {
   /** One document, exactly as `Yaml.stringify(doc)` writes it. */
   public static stringify(doc: unknown): string {
     if (doc === null || typeof doc !== 'object') {
-      return Yaml.stringify(doc);
+      return typeof doc === 'string' && needsEscapes(doc) ? `${escaped(doc)}\n` : Yaml.stringify(doc);
     }
     try {
       return flat(new YamlWriter().document(doc));
     } catch (e) {
       if (e !== UNSUPPORTED) throw e;
-      return Yaml.stringify(doc);
+      return fallback(doc);
     }
   }
 
@@ -117,6 +118,47 @@ function flat(s: string): string {
   return s;
 }
 
+/**
+ * `Yaml.stringify`, with the strings that need escapes (rare) swapped for placeholder tokens
+ * before and for their escaped form after, since the `yaml` package writes them raw.
+ */
+function fallback(doc: object): string {
+  const originals: string[] = [];
+  let prefix = 'yamlwriterescape';
+  const seen = new Map<object, unknown>();
+  let found = false;
+  const scan = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (needsEscapes(v)) found = true;
+      while (v.includes(prefix)) prefix += 'x';
+    } else if (v !== null && typeof v === 'object' && !seen.has(v)) {
+      seen.set(v, v);
+      if (Array.isArray(v)) v.forEach(scan);
+      else if (isPlain(v)) Object.entries(v).forEach(([k, x]) => { scan(k); scan(x); });
+    }
+  };
+  scan(doc);
+  if (!found) return Yaml.stringify(doc);
+  const swap = (str: string) => (needsEscapes(str) ? `${prefix}${originals.push(str) - 1}z` : str);
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (typeof v === 'string') return swap(v);
+    if (v === null || typeof v !== 'object' || !(Array.isArray(v) || isPlain(v))) return v;
+    if (copies.has(v)) return copies.get(v);
+    const out: any = Array.isArray(v) ? [] : {};
+    copies.set(v, out);
+    if (Array.isArray(v)) v.forEach((x, i) => { out[i] = copy(x); });
+    else for (const [k, x] of Object.entries(v)) out[swap(k)] = copy(x);
+    return out;
+  };
+  return Yaml.stringify(copy(doc)).replace(new RegExp(`${prefix}(\\d+)z`, 'g'), (_m, i: string) => escaped(originals[Number(i)]));
+}
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Thrown inside the writer to fall back to `Yaml.stringify` for the whole document. */
 const UNSUPPORTED = Symbol('unsupported');
 
@@ -146,6 +188,43 @@ const DEFER = /^(?:%|---|\.\.\.)|^<<$/m;
 /** Only letters, digits and `-_./`, not starting with a digit, sign or dot: always plain. */
 const SIMPLE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 
+/**
+ * Characters the `yaml` package writes raw but that other readers change or refuse: NEL (U+0085),
+ * LS and PS are line breaks to YAML 1.1 readers such as kustomize (read back as a space), and
+ * DEL, C1 controls, the BOM and U+FFFE/U+FFFF are not printable for them. A string with one is
+ * written double-quoted with every such character (and every other control character) escaped.
+ */
+const MUST_ESCAPE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+/**
+ * A line of only spaces or tabs in a multi-line string: the `yaml` package writes some of them in
+ * block scalars that read back without the spaces (`"  \n"` as `|+` with an indented empty line).
+ */
+const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
+
+/** Whether a string is written {@link escaped} instead of the way the `yaml` package writes it. */
+function needsEscapes(value: string): boolean {
+  return MUST_ESCAPE.test(value) || WHITESPACE_LINE.test(value);
+}
+
+/** What {@link escaped} writes as an escape besides quotes, backslashes and MUST_ESCAPE. */
+const CONTROL_OR_SURROGATE = /[\x00-\x08\x0b-\x1f]|\p{Cs}/u;
+
+/** A double-quoted scalar with YAML escapes, read back unchanged by any YAML reader. */
+function escaped(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (code === 0) out += '\\0';
+    else if (MUST_ESCAPE.test(ch) || CONTROL_OR_SURROGATE.test(ch)) out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
 /** Parsed results of the string checks, by string: manifests repeat the same strings a lot. */
 const cache = new Map<string, string | null>();
 const CACHE_LIMIT = 50_000;
@@ -156,6 +235,8 @@ function inlineString(value: string): string | null {
   if (out !== undefined) return out;
   if (SIMPLE.test(value) && !isOtherType(value)) {
     out = value;
+  } else if (needsEscapes(value)) {
+    out = escaped(value);
   } else if (value.includes('\n') || CONTROL.test(value) || DEFER.test(value)) {
     out = null;
   } else {

@@ -6,6 +6,8 @@ import { ArgoCdProject, ARGOCD_NAMESPACE, repoUrlProblems } from './argocd-proje
 import { SyncPolicy } from '../core/environment';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkProps, constructId, instanceOf, oneOf, str } from '../core/schema';
 
 /** Props of an {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
@@ -37,6 +39,17 @@ export interface ArgoCdApplicationProps {
   readonly sync?: SyncPolicy;
 }
 
+/** Runtime shape of {@link ArgoCdApplicationProps}. */
+export const ArgoCdApplicationPropsSchema = z.strictObject({
+  name: str.optional(),
+  project: instanceOf(ArgoCdProject, 'an ArgoCdProject'),
+  repoURL: str,
+  path: str,
+  targetRevision: str.optional(),
+  namespace: str.optional(),
+  sync: oneOf(SyncPolicy).optional(),
+});
+
 const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /**
@@ -57,7 +70,8 @@ export class ArgoCdApplication extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ArgoCdApplicationPropsSchema, props);
     const chart = AppChart.of(this);
     const environment = chart.environment;
     this.name = props.name ?? `${environment.name}-${id}`;

@@ -1,6 +1,19 @@
 import { ArgoCdApplication } from './argocd-application';
 import { ArgoCdProject, ARGOCD_NAMESPACE, GroupKind } from './argocd-project';
 import { StackDefinition } from '../core/platform';
+import { z } from 'zod';
+import { bool, ProblemError, schemaProblems, str } from '../core/schema';
+
+/** Runtime shape of {@link ArgoCdDeliveryProps}. */
+export const ArgoCdDeliveryPropsSchema = z.strictObject({
+  repoURL: str,
+  targetRevision: str.optional(),
+  outdir: str.optional(),
+  apps: z.array(z.looseObject({ name: str, environments: z.array(str).optional() })),
+  clusterResources: z.array(z.strictObject({ group: str, kind: str })).optional(),
+  name: str.optional(),
+  selfManaged: bool.optional(),
+});
 
 /** Props of {@link argoCdDelivery}. */
 export interface ArgoCdDeliveryProps {
@@ -45,6 +58,11 @@ export interface ArgoCdDeliveryProps {
  * new apps included (or, with manual sync, shows the diff).
  */
 export function argoCdDelivery(props: ArgoCdDeliveryProps): StackDefinition {
+  const refused = schemaProblems(ArgoCdDeliveryPropsSchema, props);
+  if (refused.length) {
+    // Refused where stacks are defined, so the synth lists it with the other problems.
+    return { name: typeof props?.name === 'string' ? props.name : 'argocd', define: () => { throw new ProblemError(refused); } };
+  }
   const outdir = props.outdir ?? 'dist';
   const name = props.name ?? 'argocd';
   return {

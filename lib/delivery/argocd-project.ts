@@ -4,6 +4,8 @@ import { AppProject } from '../../imports/argocd-project-argoproj.io';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkProps, constructId, str } from '../core/schema';
 
 /** Namespace Argo CD runs in and reads its Applications and AppProjects from. */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -51,6 +53,16 @@ export interface ArgoCdProjectProps {
   readonly description?: string;
 }
 
+/** Runtime shape of {@link ArgoCdProjectProps}. */
+export const ArgoCdProjectPropsSchema = z.strictObject({
+  name: str.optional(),
+  sourceRepos: z.array(str),
+  namespaces: z.array(str).optional(),
+  server: str.optional(),
+  clusterResources: z.array(z.strictObject({ group: str, kind: str })).optional(),
+  description: str.optional(),
+});
+
 const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 
 /**
@@ -66,7 +78,8 @@ export class ArgoCdProject extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ArgoCdProjectPropsSchema, props);
     const chart = AppChart.of(this);
     this.name = props.name ?? chart.environment.name;
     this.server = props.server ?? IN_CLUSTER;

@@ -6,6 +6,8 @@ import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { Service, ServicePort } from './service';
+import { z } from 'zod';
+import { bool, checkProps, constructId, oneOf, portRef, str } from '../core/schema';
 
 /** How an Ingress path matches a request path. */
 export enum PathType {
@@ -80,6 +82,28 @@ export interface IngressProps {
   readonly ingressClassName?: string;
 }
 
+/** A Service as an Ingress backend takes it: one of this library, or a cdk8s-plus-27 Service. */
+export const IngressServiceSchema = z.custom<Service | kplus.Service>((v) => v instanceof Service || v instanceof kplus.Service, {
+  message: 'must be a Service of this library or of cdk8s-plus-27',
+  params: { fix: 'pass the Service construct itself' },
+});
+/** Runtime shape of {@link IngressPath}. */
+export const IngressPathSchema = z.strictObject({
+  path: str.describe('give an absolute request path, e.g. "/api"'),
+  backend: z.strictObject({ service: IngressServiceSchema, port: portRef.optional() }),
+  pathType: oneOf(PathType).optional(),
+});
+/** Runtime shape of {@link IngressRule}. */
+export const IngressRuleSchema = z.strictObject({ host: str.describe('use chart.environment.host(\'<app>\')'), paths: z.array(IngressPathSchema) });
+/** Runtime shape of {@link IngressProps}; hosts, paths and backends are checked at synth. */
+export const IngressPropsSchema = z.strictObject({
+  name: str.optional(),
+  component: str.optional(),
+  rules: z.array(IngressRuleSchema),
+  tls: bool.optional(),
+  ingressClassName: str.optional(),
+});
+
 const WILDCARD_HOST = /^\*\./;
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 
@@ -104,7 +128,8 @@ export class Ingress extends Construct {
   private readonly rules: IngressRule[] = [];
 
   constructor(scope: Construct, id: string, props: IngressProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, IngressPropsSchema, props);
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
     props.rules.forEach((r) => this.rules.push({ host: r.host, paths: [...r.paths] }));
@@ -122,6 +147,7 @@ export class Ingress extends Construct {
 
   /** Adds a path to a host (a new host gets its own rule). */
   public addPath(host: string, path: IngressPath): void {
+    checkProps(this, IngressRuleSchema, { host, paths: [path] });
     this.rules.push({ host, paths: [path] });
   }
 

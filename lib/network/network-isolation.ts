@@ -1,13 +1,23 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
-import { NetworkPeer, NetworkPolicy, NetworkPort, PolicyType } from './network-policy';
+import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkPortSchema, PolicyType } from './network-policy';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, PodSelectorSchema } from '../workloads/workload';
 import { exposesPort, selectedPods } from './pod-selector';
+import { z } from 'zod';
+import { bool, checkProps, constructId, instanceOf, portRef, str, stringMap } from '../core/schema';
 
 /** A workload: a library one, or a cdk8s-plus-27 Deployment, StatefulSet, Pod or `Pods.select(...)`. */
 export type WorkloadLike = Workload | kplus.IPodSelector;
+
+/** Runtime shape of {@link NetworkIsolationProps}. */
+export const NetworkIsolationPropsSchema = z.strictObject({
+  baseline: bool.optional(),
+  ingressController: z.strictObject({ namespace: str.optional(), podLabels: stringMap.optional() }).optional(),
+});
+
+const PORTS = z.array(z.union([portRef, NetworkPortSchema])).describe('list the ports, e.g. ["http"] or [8080]');
 
 /** Where the ingress controller runs. */
 export interface IngressControllerLocation {
@@ -53,8 +63,9 @@ export class NetworkIsolation extends Construct {
   private readonly checks: (() => Problem[])[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkIsolationProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this);
+    checkProps(this, NetworkIsolationPropsSchema, props);
     this.controller = {
       namespace: props.ingressController?.namespace ?? 'ingress-nginx',
       podLabels: props.ingressController?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
@@ -74,6 +85,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets the ingress controller reach a workload's ports (`<workload>-from-ingress-controller`). */
   public allowFromIngressController(to: WorkloadLike, ports: PortSpec[]): NetworkPolicy {
+    checkProps(this, z.strictObject({ to: PodSelectorSchema, ports: PORTS }), { to, ports });
     const name = `${selectedPods(to).name}-from-ingress-controller`;
     this.checkPorts(name, to, ports);
     return new NetworkPolicy(this, name, {
@@ -89,6 +101,7 @@ export class NetworkIsolation extends Construct {
    * default deny.
    */
   public allow(from: WorkloadLike, to: WorkloadLike, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
+    checkProps(this, z.strictObject({ from: PodSelectorSchema, to: PodSelectorSchema, ports: PORTS }), { from, to, ports });
     const fromName = selectedPods(from).name;
     const toName = selectedPods(to).name;
     const inName = `${toName}-from-${fromName}`;
@@ -102,6 +115,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets a workload reach an external network (`NetworkPeer.cidr(name, ...)`) on ports (`<workload>-to-<name>`). */
   public allowEgress(from: WorkloadLike, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
+    checkProps(this, z.strictObject({ from: PodSelectorSchema, destination: instanceOf(NetworkPeer, 'a NetworkPeer'), ports: PORTS }), { from, destination, ports });
     const name = `${selectedPods(from).name}-to-${destination.name}`;
     return new NetworkPolicy(this, name, { name, selector: from, egress: [{ peers: [destination], ports: ports.map(toPort) }] });
   }

@@ -5,8 +5,13 @@ import { Construct } from 'constructs';
 import { AppChart, labelProblems } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, PodSelectorSchema } from '../workloads/workload';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, instanceOf, oneOf, portRef, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+
 import { selectedPods } from './pod-selector';
+
+const peerArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -19,17 +24,23 @@ export class NetworkPeer {
    * when its pods are.
    */
   public static workload(workload: Workload | kplus.IPodSelector): NetworkPeer {
+    const refused = peerArgs({ workload: PodSelectorSchema }, { workload });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     const pods = selectedPods(workload);
     return new NetworkPeer(pods.name, { podSelector: pods.selector, namespaceSelector: pods.namespaces?.selector }, pods.namespaces?.names);
   }
 
   /** Pods of this namespace with these labels (the NetworkPolicyCheck refuses labels no pod has). */
   public static pods(labels: Record<string, string>): NetworkPeer {
+    const refused = peerArgs({ labels: stringMap }, { labels });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(Object.values(labels).join('-') || 'all-pods', { podSelector: { matchLabels: labels } });
   }
 
   /** Pods of another namespace, all of them or those with these labels. */
   public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
+    const refused = peerArgs({ name: str, podLabels: stringMap.optional() }, { name, podLabels });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
       podSelector: podLabels ? { matchLabels: podLabels } : undefined,
@@ -41,6 +52,8 @@ export class NetworkPeer {
    * holes (`except`).
    */
   public static cidr(name: string, cidr: string, except?: string[]): NetworkPeer {
+    const refused = peerArgs({ name: str, cidr: str.describe('write it like "203.0.113.0/24"'), except: z.array(str).optional() }, { name, cidr, except });
+    if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, { ipBlock: { cidr, except } });
   }
 
@@ -59,6 +72,8 @@ export class NetworkPeer {
   }
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems: Problem[] = [];
     if ((this.namespaces?.length ?? 0) > 1) {
       problems.push({ field, value: this.namespaces, message: 'selects pods in several namespaces, which one peer cannot', fix: 'use one peer per namespace' });
@@ -137,6 +152,21 @@ export interface NetworkPolicyProps {
   readonly policyTypes?: PolicyType[];
 }
 
+/** A network peer, as rules take it. */
+export const NetworkPeerSchema = instanceOf(NetworkPeer, 'a NetworkPeer', 'use NetworkPeer.workload(...), .pods(...), .namespace(...) or .cidr(...)');
+/** Runtime shape of {@link NetworkPort}; ranges are checked at synth. */
+export const NetworkPortSchema = z.strictObject({ port: portRef, protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() });
+/** Runtime shape of {@link NetworkRule}. */
+export const NetworkRuleSchema = z.strictObject({ peers: z.array(NetworkPeerSchema), ports: z.array(NetworkPortSchema).optional() });
+/** Runtime shape of {@link NetworkPolicyProps}. */
+export const NetworkPolicyPropsSchema = z.strictObject({
+  name: str.optional(),
+  selector: z.union([PodSelectorSchema, stringMap]).optional().describe('give a workload of this library or a map of pod labels'),
+  ingress: z.array(NetworkRuleSchema).optional(),
+  egress: z.array(NetworkRuleSchema).optional(),
+  policyTypes: z.array(oneOf(PolicyType)).optional(),
+});
+
 /**
  * A NetworkPolicy (the notes, 001 and 003). Policies only add allowances: a pod selected by
  * any policy for a direction accepts only what some policy allows (an OR over policies).
@@ -146,7 +176,8 @@ export class NetworkPolicy extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, NetworkPolicyPropsSchema, props);
     this.name = props.name ?? id;
     const namespace = AppChart.of(this).environment.namespace;
     const pods = isPodSelector(props.selector) ? selectedPods(props.selector) : undefined;

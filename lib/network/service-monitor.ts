@@ -6,6 +6,18 @@ import { Labels } from '../core/labels';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { Service } from './service';
+import { z } from 'zod';
+import { checkProps, constructId, instanceOf, str, stringMap } from '../core/schema';
+
+/** Runtime shape of {@link ServiceMonitorProps}. */
+export const ServiceMonitorPropsSchema = z.strictObject({
+  service: instanceOf(Service, 'a Service of this library'),
+  port: str.optional(),
+  path: str.optional(),
+  interval: str.optional(),
+  prometheusLabels: stringMap.optional(),
+  name: str.optional(),
+});
 
 /** Props of a {@link ServiceMonitor}. */
 export interface ServiceMonitorProps {
@@ -53,7 +65,8 @@ export class ServiceMonitor extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ServiceMonitorPropsSchema, props);
     const chart = AppChart.of(this);
     const service = props.service;
     const port = props.port ?? 'metrics';

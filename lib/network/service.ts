@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { Workload } from '../workloads/workload';
+import { Workload, PodSelectorSchema } from '../workloads/workload';
+import { z } from 'zod';
+import { bool, checkProps, constructId, num, oneOf, portRef, str } from '../core/schema';
 import { exposesPort, selectedPods } from './pod-selector';
 
 /** One port of a Service. */
@@ -35,6 +37,14 @@ export enum ServiceType {
   NODE_PORT = 'NodePort',
   LOAD_BALANCER = 'LoadBalancer',
 }
+
+/** Runtime shape of {@link ServicePort}; ranges and names are checked at synth. */
+export const ServicePortSchema = z.strictObject({
+  port: num.describe('give the port number the Service listens on, e.g. 80'),
+  targetPort: portRef.optional(),
+  name: str.optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+});
 
 /** Props of a {@link Service}. */
 export interface ServiceProps {
@@ -67,6 +77,16 @@ export interface ServiceProps {
   readonly publishNotReadyAddresses?: boolean;
 }
 
+/** Runtime shape of {@link ServiceProps}. */
+export const ServicePropsSchema = z.strictObject({
+  target: PodSelectorSchema,
+  ports: z.array(ServicePortSchema).describe('give the ports, e.g. [{ port: 80, targetPort: "http" }]'),
+  name: str.optional(),
+  type: oneOf(ServiceType).optional(),
+  headless: bool.optional(),
+  publishNotReadyAddresses: bool.optional(),
+});
+
 /** A Service in front of a workload. Refuses ports the workload's containers do not expose. */
 export class Service extends Construct {
   public readonly name: string;
@@ -79,7 +99,8 @@ export class Service extends Construct {
   private readonly chart: AppChart;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, ServicePropsSchema, props);
     this.chart = AppChart.of(this);
     const pods = selectedPods(props.target);
     this.name = props.name ?? pods.name;
@@ -121,7 +142,20 @@ export class Service extends Construct {
     if (this.ports.length === 0) {
       problems.push({ field: 'ports', value: [], message: 'a Service needs at least one port', fix: 'add the port the workload serves on' });
     }
+    const seen = new Map<string, number>();
     this.ports.forEach((p, i) => {
+      for (const [name, value] of [['port', p.port], ['targetPort', p.targetPort]] as const) {
+        if (typeof value === 'number' && !(Number.isInteger(value) && value >= 1 && value <= 65535)) {
+          problems.push({ field: `ports[${i}].${name}`, value, message: 'must be a port number 1-65535', fix: name === 'port' ? 'use the port clients connect to, e.g. 80' : 'use a container port number or its name' });
+        }
+      }
+      if (typeof p.targetPort === 'string') problems.push(...Names.dnsLabel(`ports[${i}].targetPort`, p.targetPort, 15));
+      if (p.name !== undefined) problems.push(...Names.dnsLabel(`ports[${i}].name`, p.name, 15));
+      const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+      if (seen.has(key)) {
+        problems.push({ field: `ports[${i}].port`, value: p.port, message: `is already port ${seen.get(key)} of the Service`, fix: 'give each Service port its own number' });
+      }
+      seen.set(key, i);
       const target = p.targetPort ?? p.port;
       if (exposesPort(this.target, target) === false) {
         problems.push({

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Annotations } from '../core/labels';
 import { addProblems } from '../core/problem';
+import { ProblemError } from '../core/schema';
 
 const PREFIX = `${Annotations.PREFIX}/waive.`;
 
@@ -26,12 +27,15 @@ export class Waiver {
    * object is refused at synth.
    */
   public static add(target: ApiObject | IConstruct, rule: RuleId, reason: string): void {
+    if (!Construct.isConstruct(target)) {
+      throw new ProblemError([{ field: 'waiver.target', value: target === null ? null : typeof target, message: 'must be a construct or an ApiObject', fix: 'waive on the workload or on its apiObject' }]);
+    }
     const objects = target instanceof ApiObject ? [target]
       : (target as any).apiObject instanceof ApiObject ? [(target as any).apiObject as ApiObject]
         : target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     addProblems(target, () => [
-      ...(RULE_ID.test(rule) ? [] : [{ field: 'waiver.rule', value: rule, message: 'is not a rule id', fix: 'use an id from docs/rules.md, e.g. "PLT050"' }]),
-      ...(reason.trim() ? [] : [{ field: `waiver.${rule}.reason`, value: reason, message: 'a waiver needs a reason', fix: 'say why the rule does not apply and who accepted it' }]),
+      ...(typeof rule === 'string' && RULE_ID.test(rule) ? [] : [{ field: 'waiver.rule', value: rule, message: 'is not a rule id', fix: 'use an id from docs/rules.md, e.g. "PLT050"' }]),
+      ...(typeof reason === 'string' && reason.trim() ? [] : [{ field: `waiver.${rule}.reason`, value: reason, message: 'a waiver needs a reason', fix: 'say why the rule does not apply and who accepted it' }]),
       ...(objects.length === 1 ? [] : [{
         field: 'waiver.target',
         value: objects.map((o) => o.node.path),
@@ -39,7 +43,7 @@ export class Waiver {
         fix: 'waive on the apiObject of the construct that renders the object',
       }]),
     ]);
-    if (objects.length === 1) {
+    if (objects.length === 1 && typeof rule === 'string' && typeof reason === 'string') {
       objects[0].metadata.addAnnotation(Waiver.annotationKey(rule), reason);
     }
   }

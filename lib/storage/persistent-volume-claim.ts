@@ -7,6 +7,8 @@ import type { PersistentVolume } from './persistent-volume';
 import { addProblems, Problem } from '../core/problem';
 import { parseQuantity } from '../core/quantity';
 import { Volume } from '../workloads/volume';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** How nodes may mount a volume. */
 export enum AccessMode {
@@ -47,6 +49,14 @@ export interface ClaimOptions {
    */
   readonly volumeMode?: 'Filesystem' | 'Block';
 }
+
+/** Runtime shape of {@link ClaimOptions}; the size and names are checked at synth. */
+export const ClaimOptionsShape = {
+  size: str.describe('give the size as a quantity string, e.g. "1Gi"'),
+  accessModes: z.array(str).optional(),
+  storageClassName: str.optional(),
+  volumeMode: z.enum(['Filesystem', 'Block']).optional(),
+};
 
 /** The claim spec of {@link ClaimOptions}. */
 export function claimSpec(options: ClaimOptions, volumeName?: string): k8s.PersistentVolumeClaimSpec {
@@ -102,6 +112,9 @@ export interface PersistentVolumeClaimProps extends ClaimOptions {
   readonly volumeName?: string;
 }
 
+/** Runtime shape of {@link PersistentVolumeClaimProps}. */
+export const PersistentVolumeClaimPropsSchema = z.strictObject({ ...ClaimOptionsShape, name: str.optional(), volumeName: str.optional() });
+
 /**
  * A request for storage (the notes, 001): the app asks for a size and access mode, the cluster
  * provisions or binds a PersistentVolume. Mount it with {@link volume}.
@@ -112,8 +125,12 @@ export class PersistentVolumeClaim extends Construct {
    * asking for its whole capacity: the notes' mongodb-pvc.
    */
   public static forVolume(scope: Construct, id: string, volume: PersistentVolume, options: { readonly name?: string } = {}): PersistentVolumeClaim {
+    if (typeof (volume as Partial<PersistentVolume> | undefined)?.size !== 'string' || !Array.isArray(volume.accessModes)) {
+      // What the claim cannot be made from is refused like any other props of it.
+      return new PersistentVolumeClaim(scope, id, { volume, options } as unknown as PersistentVolumeClaimProps);
+    }
     return new PersistentVolumeClaim(scope, id, {
-      name: options.name,
+      name: options?.name,
       size: volume.size,
       accessModes: [volume.accessModes[0] ?? AccessMode.READ_WRITE_ONCE],
       storageClassName: STATIC_BINDING,
@@ -126,7 +143,8 @@ export class PersistentVolumeClaim extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, PersistentVolumeClaimPropsSchema, props);
     this.name = props.name ?? id;
     this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: this.name, labels: AppChart.of(this).labelsFor({ name: this.name }) },
@@ -147,6 +165,9 @@ export interface VolumeClaimTemplateProps extends ClaimOptions {
   readonly name: string;
 }
 
+/** Runtime shape of {@link VolumeClaimTemplateProps}. */
+export const VolumeClaimTemplatePropsSchema = z.strictObject({ ...ClaimOptionsShape, name: str });
+
 /**
  * Per-member storage of a StatefulSet: every pod gets its own claim, kept across restarts and
  * rescheduling. Mount {@link volume} in a container of the StatefulSet; the StatefulSet turns it
@@ -155,14 +176,20 @@ export interface VolumeClaimTemplateProps extends ClaimOptions {
 export class VolumeClaimTemplate {
   /** A read-write-once claim of `size`, the usual data directory of a database member. */
   public static readWriteOnce(name: string, size: string, options: Omit<ClaimOptions, 'size' | 'accessModes'> = {}): VolumeClaimTemplate {
-    return new VolumeClaimTemplate({ ...options, name, size, accessModes: [AccessMode.READ_WRITE_ONCE] });
+    const refused = schemaProblems(z.strictObject({ storageClassName: str.optional(), volumeMode: ClaimOptionsShape.volumeMode }), options, '', 'options');
+    return checkArguments(new VolumeClaimTemplate({ ...(refused.length ? {} : options), name, size, accessModes: [AccessMode.READ_WRITE_ONCE] }), refused);
   }
 
   /** The volume containers mount (only valid in the StatefulSet that lists this template). */
   public readonly volume: Volume;
 
-  constructor(public readonly props: VolumeClaimTemplateProps) {
-    this.volume = Volume.fromClaim(props.name, props.name);
+  public readonly props: VolumeClaimTemplateProps;
+
+  constructor(given: VolumeClaimTemplateProps) {
+    const refused = schemaProblems(VolumeClaimTemplatePropsSchema, given);
+    checkArguments(this, refused);
+    this.props = refused.length ? { name: typeof given?.name === 'string' ? given.name : 'claim', size: '1Gi' } : given;
+    this.volume = Volume.fromClaim(this.props.name, this.props.name);
   }
 
   public get name(): string {
@@ -171,6 +198,8 @@ export class VolumeClaimTemplate {
 
   /** Problems of the template, with fields under `prefix`. */
   public problems(prefix: string): Problem[] {
+    const refused = refusedArgumentsOf(this, prefix.replace(/\.$/, ''));
+    if (refused.length) return refused;
     return [...Names.dnsLabel(`${prefix}name`, this.name), ...claimProblems(prefix, this.props)];
   }
 

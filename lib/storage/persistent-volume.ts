@@ -6,6 +6,10 @@ import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { AccessMode, accessModeProblems, sizeProblems } from './persistent-volume-claim';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+
+const sourceArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
 
 /** What happens to a volume's storage when its claim is deleted (the notes, 001). */
 export enum ReclaimPolicy {
@@ -21,22 +25,23 @@ export enum ReclaimPolicy {
 export class PersistentVolumeSource {
   /** A GCE persistent disk (the notes' mongodb-pv). */
   public static gcePersistentDisk(pdName: string, fsType = 'ext4'): PersistentVolumeSource {
-    return new PersistentVolumeSource({ gcePersistentDisk: { pdName, fsType } });
+    return checkArguments(new PersistentVolumeSource({ gcePersistentDisk: { pdName, fsType } }), sourceArgs({ pdName: str, fsType: str }, { pdName, fsType }));
   }
 
   /** An NFS export; many nodes can mount it read-write. */
   public static nfs(server: string, path: string): PersistentVolumeSource {
-    return new PersistentVolumeSource({ nfs: { server, path } });
+    return checkArguments(new PersistentVolumeSource({ nfs: { server, path } }), sourceArgs({ server: str, path: str }, { server, path }));
   }
 
   /** A volume of a CSI driver, by its handle. */
   public static csi(driver: string, volumeHandle: string, fsType?: string): PersistentVolumeSource {
-    return new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } });
+    return checkArguments(new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } }), sourceArgs({ driver: str, volumeHandle: str, fsType: str.optional() }, { driver, volumeHandle, fsType }));
   }
 
   /** Any other source, as the Kubernetes API spells it (escape hatch). */
   public static of(source: Omit<k8s.PersistentVolumeSpec, 'capacity' | 'accessModes' | 'persistentVolumeReclaimPolicy' | 'storageClassName' | 'volumeMode' | 'claimRef'>): PersistentVolumeSource {
-    return new PersistentVolumeSource(source);
+    const refused = schemaProblems(z.record(str, z.record(str, z.unknown())), source, '', 'source');
+    return checkArguments(new PersistentVolumeSource(refused.length ? {} : source), refused);
   }
 
   private constructor(public readonly spec: Omit<k8s.PersistentVolumeSpec, 'capacity' | 'accessModes' | 'persistentVolumeReclaimPolicy' | 'storageClassName' | 'volumeMode' | 'claimRef'>) {}
@@ -76,6 +81,17 @@ export interface PersistentVolumeProps {
   readonly name?: string;
 }
 
+/** Runtime shape of {@link PersistentVolumeProps}. */
+export const PersistentVolumePropsSchema = z.strictObject({
+  source: instanceOf(PersistentVolumeSource, 'a PersistentVolumeSource', 'use PersistentVolumeSource.nfs(...), .csi(...), .gcePersistentDisk(...) or .of(...)'),
+  size: str.describe('give the capacity as a quantity string, e.g. "10Gi"'),
+  accessModes: z.array(str).optional(),
+  reclaimPolicy: str.optional(),
+  storageClassName: str.optional(),
+  volumeMode: z.enum(['Filesystem', 'Block']).optional(),
+  name: str.optional(),
+});
+
 /**
  * Pre-provisioned storage (the notes' mongodb-pv, 001). Cluster-scoped: no namespace, and the
  * name carries the environment (`dev-mongodb-pv`). Bind a claim with `PersistentVolumeClaim.forVolume`.
@@ -88,7 +104,8 @@ export class PersistentVolume extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, PersistentVolumePropsSchema, props);
     this.name = clusterScopedName(this, props.name ?? id);
     this.size = props.size;
     this.accessModes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
@@ -111,6 +128,7 @@ export class PersistentVolume extends Construct {
         ...accessModeProblems('accessModes', props.accessModes),
         ...reclaimPolicyProblems('reclaimPolicy', props.reclaimPolicy),
       ];
+      problems.push(...refusedArgumentsOf(props.source, 'source'));
       if (Object.keys(props.source.spec).length !== 1) {
         problems.push({ field: 'source', value: Object.keys(props.source.spec), message: 'must name exactly one kind of storage', fix: 'use one PersistentVolumeSource factory' });
       }

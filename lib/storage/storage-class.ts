@@ -6,6 +6,8 @@ import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { ReclaimPolicy, reclaimPolicyProblems } from './persistent-volume';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { bool, checkProps, constructId, oneOf, str, stringMap } from '../core/schema';
 
 /** When a claim of the class gets its volume. */
 export enum VolumeBindingMode {
@@ -51,6 +53,17 @@ export interface StorageClassProps {
   readonly name?: string;
 }
 
+/** Runtime shape of {@link StorageClassProps}. */
+export const StorageClassPropsSchema = z.strictObject({
+  provisioner: str.describe('give the CSI driver name, e.g. "ebs.csi.aws.com"'),
+  parameters: stringMap.optional(),
+  reclaimPolicy: str.optional(),
+  volumeBindingMode: oneOf(VolumeBindingMode).optional(),
+  allowVolumeExpansion: bool.optional(),
+  mountOptions: z.array(str).optional(),
+  name: str.optional(),
+});
+
 /**
  * A kind of storage that claims provision dynamically (the notes, 001): claims name it in
  * `storageClassName` and the provisioner creates the PersistentVolume. Cluster-scoped: no
@@ -62,7 +75,8 @@ export class StorageClass extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
+    checkProps(this, StorageClassPropsSchema, props);
     this.name = clusterScopedName(this, props.name ?? id);
     this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
       metadata: { name: this.name, labels: AppChart.of(this).labelsFor({ name: props.name ?? id }) },
@@ -81,9 +95,6 @@ export class StorageClass extends Construct {
       ];
       if (props.provisioner.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/.test(props.provisioner)) {
         problems.push({ field: 'provisioner', value: props.provisioner, message: 'must be a provisioner name (a CSI driver name such as "ebs.csi.aws.com")', fix: 'use the driver name from `kubectl get csidrivers`' });
-      }
-      if (props.volumeBindingMode !== undefined && !Object.values(VolumeBindingMode).includes(props.volumeBindingMode)) {
-        problems.push({ field: 'volumeBindingMode', value: props.volumeBindingMode, message: 'is not a binding mode', fix: 'use Immediate or WaitForFirstConsumer' });
       }
       return problems;
     });

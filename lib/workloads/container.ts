@@ -6,7 +6,9 @@ import { Names } from '../core/names';
 import { Probe } from './probe';
 import { Problem } from '../core/problem';
 import { Resources, ResourceSize } from './resources';
-import { Volume, VolumeMount } from './volume';
+import { Volume, VolumeMount, VolumeMountSchema } from './volume';
+import { z } from 'zod';
+import { bool, checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** Capabilities Pod Security Standards baseline lets a container add (restricted: NET_BIND_SERVICE only). */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -132,6 +134,41 @@ export interface EnvFromSource {
   readonly prefix?: string;
 }
 
+/** Runtime shape of {@link ContainerPort}; the range is checked by {@link Container.problems}. */
+export const ContainerPortSchema = z.strictObject({
+  number: num.describe('give the port number the process listens on, e.g. 8080'),
+  name: str.optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+});
+
+/** Runtime shape of {@link EnvFromSource}. */
+export const EnvFromSourceSchema = z.strictObject({ kind: z.enum(['ConfigMap', 'Secret']), name: str, prefix: str.optional() });
+
+/** An environment variable's value. */
+export const EnvValueSchema = instanceOf(EnvValue, 'an EnvValue', 'wrap it, e.g. EnvValue.value("..."), EnvValue.fromConfigMap(...) or EnvValue.fromSecret(...)');
+
+const probe = instanceOf(Probe, 'a Probe', 'make it with Probe.fromHttpGet(...), Probe.fromTcpSocket(...), Probe.fromGrpc(...) or Probe.fromCommand(...)').optional();
+const strings = (example: string) => z.array(str).optional().describe(`give an array of strings, e.g. ${example}`);
+
+/** Runtime shape of {@link ContainerProps}; names, ranges and policies are checked by {@link Container.problems}. */
+export const ContainerPropsSchema = z.strictObject({
+  name: str,
+  image: str.describe('give the image reference, e.g. "registry.example.com/app:3f9c2a1"'),
+  command: strings('["sh", "-c", "echo hi"]'),
+  args: strings('["--port", "8080"]'),
+  workingDir: str.optional(),
+  ports: z.array(ContainerPortSchema).optional(),
+  env: z.record(str, EnvValueSchema).optional(),
+  envFrom: z.array(EnvFromSourceSchema).optional(),
+  resources: instanceOf(Resources, 'a Resources', 'use Resources.preset(ResourceSize.SMALL) or Resources.of({ cpu, memory })').optional(),
+  readiness: probe,
+  liveness: probe,
+  startup: probe,
+  mounts: z.array(VolumeMountSchema).optional(),
+  writablePaths: strings('["/tmp"]'),
+  securityExceptions: z.strictObject({ addCapabilities: z.array(str).optional(), writableRootFilesystem: bool.optional() }).optional(),
+});
+
 /** One container of a pod: image, ports, env, resources, probes, mounts, security context. */
 export class Container {
   public readonly name: string;
@@ -146,7 +183,14 @@ export class Container {
   /** Env names added twice, reported at synth. */
   private readonly envClashes: string[] = [];
 
-  constructor(public readonly props: ContainerProps) {
+  public readonly props: ContainerProps;
+
+  constructor(given: ContainerProps) {
+    const refused = schemaProblems(ContainerPropsSchema, given);
+    checkArguments(this, refused);
+    // Refused props are reported by the pod; the container keeps only what names it.
+    const props: ContainerProps = refused.length ? { name: typeof given?.name === 'string' ? given.name : 'container', image: '' } : given;
+    this.props = props;
     this.name = props.name;
     this.image = Image.of(props.image);
     this.ports = [...(props.ports ?? [])];
@@ -178,13 +222,18 @@ export class Container {
 
   /** Problems of this container in an environment. */
   public problems(field: string, environment: Environment): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const p = this.props;
     const problems: Problem[] = [
       ...Names.dnsLabel(`${field}.name`, this.name),
       ...this.image.problems(`${field}.image`, environment.imagePolicy),
       ...this.resources.problems(`${field}.resources`),
       ...Object.keys(this.env).flatMap((name) => Names.envVarName(`${field}.env.${name}`, name)),
-      ...Object.entries(this.env).filter(([name, value]) => value.looksLikeLiteralSecret(name)).map(([name]) => ({
+      ...Object.entries(this.env).flatMap(([name, value]) => (value instanceof EnvValue
+        ? value.problems(`${field}.env.${name}`)
+        : schemaProblems(EnvValueSchema, value, '', `${field}.env.${name}`))),
+      ...Object.entries(this.env).filter(([name, value]) => value instanceof EnvValue && value.looksLikeLiteralSecret(name)).map(([name]) => ({
         field: `${field}.env.${name}`,
         value: '<hidden>',
         message: 'is a literal, but the name suggests a credential: it would be written into the manifests',
@@ -208,6 +257,7 @@ export class Container {
     for (const [role, probe] of [['readiness', p.readiness], ['liveness', p.liveness], ['startup', p.startup]] as const) {
       if (!probe) continue;
       problems.push(...probe.problems(`${field}.${role}`));
+      if (refusedArgumentsOf(probe, '').length) continue;
       if (probe.port !== undefined && !this.exposes(probe.port)) {
         problems.push({
           field: `${field}.${role}.port`,

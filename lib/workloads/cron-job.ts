@@ -2,10 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CronSchedule } from './cron-schedule';
-import { JobOptions, jobProblems, jobSpec } from './job';
+import { JobOptions, JobOptionsShape, jobProblems, jobSpec } from './job';
+import { z } from 'zod';
+import { bool, instanceOf, num, oneOf, str } from '../core/schema';
 import { Names } from '../core/names';
 import { Problem } from '../core/problem';
-import { Workload, WorkloadProps } from './workload';
+import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
 
 /** What the controller does when a run is due while the previous one still runs (the notes, 001). */
 export enum ConcurrencyPolicy {
@@ -54,6 +56,19 @@ export interface CronJobProps extends WorkloadProps, JobOptions {
   readonly suspend?: boolean;
 }
 
+/** Runtime shape of {@link CronJobProps}; the schedule, zone and ranges are checked at synth. */
+export const CronJobPropsSchema = z.strictObject({
+  ...WorkloadPropsSchema.shape,
+  ...JobOptionsShape,
+  schedule: instanceOf(CronSchedule, 'a CronSchedule', 'use CronSchedule.expression("*/5 * * * *"), CronSchedule.HOURLY or CronSchedule.dailyAt(3)'),
+  timeZone: str.optional(),
+  concurrencyPolicy: oneOf(ConcurrencyPolicy).optional(),
+  startingDeadlineSeconds: num.optional(),
+  successfulJobsHistoryLimit: num.optional(),
+  failedJobsHistoryLimit: num.optional(),
+  suspend: bool.optional(),
+});
+
 /** Runs a Job on a schedule (the notes' pingpong CronJob, 000). */
 export class CronJob extends Workload {
   /** The CronJob object (escape hatch for JSON patches). */
@@ -61,7 +76,7 @@ export class CronJob extends Workload {
   private readonly cronProps: CronJobProps;
 
   constructor(scope: Construct, id: string, props: CronJobProps) {
-    super(scope, id, props);
+    super(scope, id, props, CronJobPropsSchema);
     this.cronProps = props;
     this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
@@ -90,9 +105,6 @@ export class CronJob extends Workload {
     }
     if (p.timeZone !== undefined && !isTimeZone(p.timeZone)) {
       problems.push({ field: 'timeZone', value: p.timeZone, message: 'is not an IANA time zone', fix: 'use a name such as "Etc/UTC" or "Europe/Berlin"' });
-    }
-    if (p.concurrencyPolicy !== undefined && !Object.values(ConcurrencyPolicy).includes(p.concurrencyPolicy)) {
-      problems.push({ field: 'concurrencyPolicy', value: p.concurrencyPolicy, message: 'is not a concurrency policy', fix: 'use Allow, Forbid or Replace' });
     }
     for (const [name, value, min] of [['startingDeadlineSeconds', p.startingDeadlineSeconds, 1], ['successfulJobsHistoryLimit', p.successfulJobsHistoryLimit, 0], ['failedJobsHistoryLimit', p.failedJobsHistoryLimit, 0]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < min)) {

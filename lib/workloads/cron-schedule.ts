@@ -1,4 +1,5 @@
 import { Problem } from '../core/problem';
+import { checkArguments, num, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** The macros the CronJob controller accepts (robfig/cron), each a fixed five-field schedule. */
 const MACROS: Record<string, string> = {
@@ -44,17 +45,20 @@ export class CronSchedule {
 
   /** A cron expression or macro, as written in a crontab. */
   public static expression(expression: string): CronSchedule {
-    return new CronSchedule(expression);
+    const refused = schemaProblems(str.describe('give the schedule as a string, e.g. "*/5 * * * *"'), expression, '', '');
+    return checkArguments(new CronSchedule(refused.length ? '' : expression), refused);
   }
 
   /** Every `minutes` minutes, starting at minute 0 of the hour. */
   public static everyMinutes(minutes: number): CronSchedule {
-    return new CronSchedule(`*/${minutes} * * * *`);
+    const refused = schemaProblems(num, minutes, '', 'minutes');
+    return checkArguments(new CronSchedule(`*/${refused.length ? 1 : minutes} * * * *`), refused);
   }
 
   /** Once a day at a fixed time (in the CronJob's time zone). */
   public static dailyAt(hour: number, minute = 0): CronSchedule {
-    return new CronSchedule(`${minute} ${hour} * * *`);
+    const refused = [...schemaProblems(num, hour, '', 'hour'), ...schemaProblems(num, minute, '', 'minute')];
+    return checkArguments(new CronSchedule(refused.length ? '0 0 * * *' : `${minute} ${hour} * * *`), refused);
   }
 
   private constructor(public readonly expression: string) {}
@@ -65,6 +69,8 @@ export class CronSchedule {
 
   /** What is wrong with the expression; empty when the controller accepts it. */
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const expr = this.expression.trim();
     const problem = (message: string, fix: string): Problem[] => [{ field, value: this.expression, message, fix }];
     if (/^(CRON_)?TZ=/.test(expr)) {

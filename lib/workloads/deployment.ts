@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { applyHighAvailability, DisruptionBudget } from './disruption-budget';
 import { Problem } from '../core/problem';
 import { DeploymentStrategy } from './rollout';
-import { Workload, WorkloadProps } from './workload';
+import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
+import { z } from 'zod';
+import { instanceOf, num } from '../core/schema';
 
 /** Props of a {@link Deployment}. */
 export interface DeploymentProps extends WorkloadProps {
@@ -36,6 +38,16 @@ export interface DeploymentProps extends WorkloadProps {
   readonly minReadySeconds?: number;
 }
 
+/** Runtime shape of {@link DeploymentProps}; ranges are checked at synth. */
+export const DeploymentPropsSchema = z.strictObject({
+  ...WorkloadPropsSchema.shape,
+  replicas: num.optional(),
+  strategy: instanceOf(DeploymentStrategy, 'a DeploymentStrategy', 'use DeploymentStrategy.rollingUpdate({ maxUnavailable: PodCount.count(1) }) or DeploymentStrategy.recreate()').optional(),
+  progressDeadlineSeconds: num.optional(),
+  revisionHistoryLimit: num.optional(),
+  minReadySeconds: num.optional(),
+});
+
 /**
  * A stateless workload: a Deployment whose pods are interchangeable (the notes, 002). With two
  * or more replicas in a `highAvailability` environment it gets a PodDisruptionBudget and spreads
@@ -50,7 +62,7 @@ export class Deployment extends Workload implements kplus.IScalable {
   private readonly deploymentProps: DeploymentProps;
 
   constructor(scope: Construct, id: string, props: DeploymentProps) {
-    super(scope, id, props);
+    super(scope, id, props, DeploymentPropsSchema);
     this.deploymentProps = props;
     this.replicaCount = props.replicas ?? this.environment.replicas;
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {

@@ -4,8 +4,10 @@ import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { PodCount } from './rollout';
-import { Workload } from './workload';
+import { PodCount, PodCountSchema } from './rollout';
+import { Workload, WorkloadSchema } from './workload';
+import { z } from 'zod';
+import { checkProps, constructId, str } from '../core/schema';
 
 /** Props of a {@link DisruptionBudget}. */
 export interface DisruptionBudgetProps {
@@ -29,14 +31,23 @@ export interface DisruptionBudgetProps {
   readonly name?: string;
 }
 
+/** Runtime shape of {@link DisruptionBudgetProps}. */
+export const DisruptionBudgetPropsSchema = z.strictObject({
+  target: WorkloadSchema,
+  maxUnavailable: PodCountSchema.optional(),
+  minAvailable: PodCountSchema.optional(),
+  name: str.optional(),
+});
+
 /** A PodDisruptionBudget (policy/v1) over a workload's pods. */
 export class DisruptionBudget extends Construct {
   public readonly name: string;
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     AppChart.of(this); // outside an AppChart: a problem at synth
+    checkProps(this, DisruptionBudgetPropsSchema, props);
     this.name = props.name ?? props.target.name;
     const maxUnavailable = props.maxUnavailable ?? (props.minAvailable ? undefined : PodCount.count(1));
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {

@@ -1,8 +1,15 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
+import { Problem } from '../core/problem';
+import { bool, checkArguments, refName, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** Variable names that usually carry credentials: a literal value for one is refused at synth. */
 const SENSITIVE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY/i;
+
+const LITERAL = z.strictObject({ value: str.describe('give the value as a string, e.g. "8080" rather than 8080') });
+const KEY_REF = z.strictObject({ name: str, key: str, options: z.strictObject({ optional: bool.optional() }) });
+const FIELD_REF = z.strictObject({ fieldPath: str.describe('give a pod field path such as "metadata.name" or "status.podIP"') });
 
 /**
  * The value of one environment variable: a literal, a ConfigMap or Secret key, or a pod field.
@@ -14,18 +21,19 @@ const SENSITIVE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE
 export class EnvValue {
   /** A literal value, rendered into the manifest. */
   public static value(value: string): EnvValue {
-    return new EnvValue({ value }, undefined, false);
+    return checkArguments(new EnvValue({ value }, undefined, false), schemaProblems(LITERAL, { value }));
   }
 
   /** A literal that may be published although the variable's name suggests a credential, e.g. `TOKEN_TTL`. */
   public static nonSensitive(value: string): EnvValue {
-    return new EnvValue({ value }, undefined, true);
+    return checkArguments(new EnvValue({ value }, undefined, true), schemaProblems(LITERAL, { value }));
   }
 
   /** A key of a ConfigMap, given by name or as a cdk8s-plus-27 ConfigMap. */
   public static fromConfigMap(configMap: string | kplus.IConfigMap, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    const name = typeof configMap === 'string' ? configMap : configMap.name;
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name, key, optional: options.optional } } }, { kind: 'ConfigMap', name, key, optional: options.optional });
+    const name = refName(configMap);
+    return checkArguments(new EnvValue({ valueFrom: { configMapKeyRef: { name, key, optional: options?.optional } } }, { kind: 'ConfigMap', name, key, optional: options?.optional }),
+    schemaProblems(KEY_REF, { name, key, options }));
   }
 
   /**
@@ -33,13 +41,14 @@ export class EnvValue {
    * value never appears in the manifest.
    */
   public static fromSecret(secret: string | kplus.ISecret, key: string, options: { readonly optional?: boolean } = {}): EnvValue {
-    const name = typeof secret === 'string' ? secret : secret.name;
-    return new EnvValue({ valueFrom: { secretKeyRef: { name, key, optional: options.optional } } }, { kind: 'Secret', name, key, optional: options.optional });
+    const name = refName(secret);
+    return checkArguments(new EnvValue({ valueFrom: { secretKeyRef: { name, key, optional: options?.optional } } }, { kind: 'Secret', name, key, optional: options?.optional }),
+    schemaProblems(KEY_REF, { name, key, options }));
   }
 
   /** A field of the pod, e.g. `metadata.name`, `status.podIP`. */
   public static fromField(fieldPath: string): EnvValue {
-    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+    return checkArguments(new EnvValue({ valueFrom: { fieldRef: { fieldPath } } }), schemaProblems(FIELD_REF, { fieldPath }));
   }
 
   private constructor(
@@ -52,7 +61,12 @@ export class EnvValue {
 
   /** Whether this is a literal for a credential-like variable name that was not declared non-sensitive. */
   public looksLikeLiteralSecret(name: string): boolean {
-    return this.source.value !== undefined && this.declaredNonSensitive === false && SENSITIVE_NAME.test(name);
+    return typeof this.source.value === 'string' && this.declaredNonSensitive === false && SENSITIVE_NAME.test(name);
+  }
+
+  /** Problems of the arguments the value was made from, under `field`. */
+  public problems(field: string): Problem[] {
+    return refusedArgumentsOf(this, field);
   }
 
   public toK8s(name: string): k8s.EnvVar {

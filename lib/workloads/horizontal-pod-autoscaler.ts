@@ -9,18 +9,23 @@ import { addProblems, Problem } from '../core/problem';
 import { parseQuantity } from '../core/quantity';
 import { RenderedJson } from '../core/rendered-json';
 import { StatefulSet } from './stateful-set';
-import { Workload } from './workload';
+import { Workload, ScalableSchema } from './workload';
+import { z } from 'zod';
+import { checkArguments, checkProps, constructId, instanceOf, num, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+
+const QUANTITY_ARG = str.describe('write it as a Kubernetes quantity string, e.g. "500m", "100", "256Mi"');
+const args = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
 
 /** The value a non-resource metric is compared with. */
 export class MetricTarget {
   /** The metric's value itself (one number for the described object or external source). */
   public static value(quantity: string): MetricTarget {
-    return new MetricTarget('Value', quantity);
+    return checkArguments(new MetricTarget('Value', quantity), args({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** The metric's value divided by the number of pods. */
   public static averageValue(quantity: string): MetricTarget {
-    return new MetricTarget('AverageValue', quantity);
+    return checkArguments(new MetricTarget('AverageValue', quantity), args({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   private constructor(public readonly type: 'Value' | 'AverageValue', public readonly quantity: string) {}
@@ -35,46 +40,54 @@ export class MetricTarget {
 export class Metric {
   /** Average CPU use as a percentage of the CPU request (needs CPU requests on every container). */
   public static cpuUtilization(percent: number): Metric {
-    return new Metric({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } }, 'cpu', percent);
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } }, 'cpu', percent), args({ percent: num }, { percent }));
   }
 
   /** Average memory use as a percentage of the memory request (needs memory requests on every container). */
   public static memoryUtilization(percent: number): Metric {
-    return new Metric({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: percent } } }, 'memory', percent);
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: percent } } }, 'memory', percent), args({ percent: num }, { percent }));
   }
 
   /** Average CPU use per pod, as a quantity (`500m`); independent of requests. */
   public static cpuAverageValue(quantity: string): Metric {
-    return new Metric({ type: 'Resource', resource: { name: 'cpu', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]);
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), args({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** Average memory use per pod, as a quantity (`384Mi`); independent of requests. */
   public static memoryAverageValue(quantity: string): Metric {
-    return new Metric({ type: 'Resource', resource: { name: 'memory', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]);
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), args({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** A custom metric of the pods (e.g. `http_requests_per_second`), averaged over them. */
   public static pods(metricName: string, averageValue: string, selector?: Record<string, string>): Metric {
-    return new Metric({
+    return checkArguments(new Metric({
       type: 'Pods',
       pods: { metric: identifier(metricName, selector), target: MetricTarget.averageValue(averageValue).toK8s() },
-    }, undefined, undefined, [averageValue], metricName);
+    }, undefined, undefined, [averageValue], metricName), args({ metricName: str, averageValue: QUANTITY_ARG, selector: stringMap.optional() }, { metricName, averageValue, selector }));
   }
 
   /** A metric of another object of the namespace (e.g. requests per second of an Ingress). */
   public static object(describedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string }, metricName: string, target: MetricTarget): Metric {
-    return new Metric({
+    const refused = [
+      ...args({ describedObject: z.strictObject({ apiVersion: str, kind: str, name: str }), metricName: str, target: METRIC_TARGET }, { describedObject, metricName, target }),
+      ...refusedArgumentsOf(target, 'target'),
+    ];
+    return checkArguments(new Metric({
       type: 'Object',
-      object: { describedObject, metric: identifier(metricName), target: target.toK8s() },
-    }, undefined, undefined, [target.quantity], metricName);
+      object: { describedObject, metric: identifier(metricName), target: refused.length ? {} as k8s.MetricTargetV2 : target.toK8s() },
+    }, undefined, undefined, refused.length ? [] : [target.quantity], metricName), refused);
   }
 
   /** A metric from outside the cluster (e.g. a queue length), through an external metrics adapter. */
   public static external(metricName: string, target: MetricTarget, selector?: Record<string, string>): Metric {
-    return new Metric({
+    const refused = [
+      ...args({ metricName: str, target: METRIC_TARGET, selector: stringMap.optional() }, { metricName, target, selector }),
+      ...refusedArgumentsOf(target, 'target'),
+    ];
+    return checkArguments(new Metric({
       type: 'External',
-      external: { metric: identifier(metricName, selector), target: target.toK8s() },
-    }, undefined, undefined, [target.quantity], metricName);
+      external: { metric: identifier(metricName, selector), target: refused.length ? {} as k8s.MetricTargetV2 : target.toK8s() },
+    }, undefined, undefined, refused.length ? [] : [target.quantity], metricName), refused);
   }
 
   private constructor(
@@ -87,6 +100,8 @@ export class Metric {
   ) {}
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems: Problem[] = [];
     if (this.percent !== undefined && (!Number.isInteger(this.percent) || this.percent < 1)) {
       problems.push({ field, value: this.percent, message: 'utilization must be a whole percentage >= 1', fix: 'use e.g. 70 (percent of the request)' });
@@ -111,6 +126,17 @@ export class Metric {
 function identifier(name: string, selector?: Record<string, string>): k8s.MetricIdentifierV2 {
   return { name, selector: selector ? { matchLabels: selector } : undefined };
 }
+
+const METRIC_TARGET = instanceOf(MetricTarget, 'a MetricTarget', 'use MetricTarget.value("10") or MetricTarget.averageValue("500m")');
+
+/** Runtime shape of {@link ScalingPolicy}. */
+export const ScalingPolicySchema = z.strictObject({ type: z.enum(['Pods', 'Percent']), value: num, periodSeconds: num });
+/** Runtime shape of {@link ScalingRules}; ranges are checked by {@link ScalingBehavior.problems}. */
+export const ScalingRulesSchema = z.strictObject({
+  stabilizationWindowSeconds: num.optional(),
+  policies: z.array(ScalingPolicySchema).optional(),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
+});
 
 /** One limit on how fast replicas change. */
 export interface ScalingPolicy {
@@ -148,7 +174,7 @@ export class ScalingBehavior {
    * on bursty traffic. Scale-up stays immediate.
    */
   public static gentleScaleDown(windowSeconds = 300): ScalingBehavior {
-    return new ScalingBehavior({ scaleDown: { stabilizationWindowSeconds: windowSeconds, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } });
+    return checkArguments(new ScalingBehavior({ scaleDown: { stabilizationWindowSeconds: windowSeconds, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } }), args({ windowSeconds: num }, { windowSeconds }));
   }
 
   /** Never scale down automatically (members that hold caches or connections); scale up as usual. */
@@ -158,12 +184,15 @@ export class ScalingBehavior {
 
   /** Explicit rules. */
   public static of(rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }): ScalingBehavior {
-    return new ScalingBehavior(rules);
+    const refused = schemaProblems(z.strictObject({ scaleUp: ScalingRulesSchema.optional(), scaleDown: ScalingRulesSchema.optional() }), rules, '', 'rules');
+    return checkArguments(new ScalingBehavior(refused.length ? {} : rules), refused);
   }
 
   private constructor(public readonly rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }) {}
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems: Problem[] = [];
     for (const direction of ['scaleUp', 'scaleDown'] as const) {
       const r = this.rules[direction];
@@ -223,6 +252,16 @@ export interface HorizontalPodAutoscalerProps {
   readonly name?: string;
 }
 
+/** Runtime shape of {@link HorizontalPodAutoscalerProps}; ranges and the target are checked at synth. */
+export const HorizontalPodAutoscalerPropsSchema = z.strictObject({
+  target: ScalableSchema,
+  minReplicas: num.optional(),
+  maxReplicas: num.optional(),
+  metrics: z.array(instanceOf(Metric, 'a Metric', 'use Metric.cpuUtilization(70) or another Metric factory')).optional(),
+  behavior: instanceOf(ScalingBehavior, 'a ScalingBehavior', 'use ScalingBehavior.gentleScaleDown() or ScalingBehavior.of({...})').optional(),
+  name: str.optional(),
+});
+
 /**
  * Scales a stateless tier on load (the notes, 001: metrics-server and HPA), autoscaling/v2.
  * Attaching it removes `spec.replicas` from the target, so Argo CD does not reset what the
@@ -234,7 +273,10 @@ export class HorizontalPodAutoscaler extends Construct {
    * keeps its fixed replicas. The usual way for stacks that run in every environment.
    */
   public static ifEnabled(scope: Construct, id: string, props: HorizontalPodAutoscalerProps): HorizontalPodAutoscaler | undefined {
-    const environment = props.target instanceof Workload ? props.target.environment : AppChart.of(scope).environment;
+    // Props the constructor refuses are refused there, whatever the environment.
+    const target = (props as Partial<HorizontalPodAutoscalerProps> | undefined)?.target;
+    if (!ScalableSchema.safeParse(target).success) return new HorizontalPodAutoscaler(scope, id, props);
+    const environment = target instanceof Workload ? target.environment : AppChart.of(scope).environment;
     return environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }
 
@@ -245,8 +287,9 @@ export class HorizontalPodAutoscaler extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: HorizontalPodAutoscalerProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     const chart = AppChart.of(this);
+    checkProps(this, HorizontalPodAutoscalerPropsSchema, props);
     const target = props.target;
     const environment = chart.environment;
     // A cdk8s-plus-27 target tells what it is through IScalable.

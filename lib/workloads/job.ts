@@ -2,7 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Problem } from '../core/problem';
-import { Workload, WorkloadProps } from './workload';
+import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
+import { z } from 'zod';
+import { num, oneOf } from '../core/schema';
 
 /** What the kubelet does when a container of the pod exits. */
 export enum RestartPolicy {
@@ -61,6 +63,17 @@ export interface JobOptions {
   readonly ttlSecondsAfterFinished?: number;
 }
 
+/** Runtime shape of {@link JobOptions}; ranges are checked by {@link jobProblems}. */
+export const JobOptionsShape = {
+  restartPolicy: oneOf(RestartPolicy).optional(),
+  parallelism: num.optional(),
+  completions: num.optional(),
+  completionMode: oneOf(CompletionMode).optional(),
+  backoffLimit: num.optional(),
+  activeDeadlineSeconds: num.optional(),
+  ttlSecondsAfterFinished: num.optional(),
+};
+
 /**
  * The `spec` of a Job for a workload's pod, and the problems of its options. Jobs set no
  * selector: the controller generates one from its own uid, so labels go on the template only.
@@ -114,14 +127,14 @@ export function jobProblems(options: JobOptions, prefix = ''): Problem[] {
       fix: 'set completions to the number of work items',
     });
   }
-  if (options.completionMode !== undefined && !Object.values(CompletionMode).includes(options.completionMode)) {
-    problems.push({ field: `${prefix}completionMode`, value: options.completionMode, message: 'is not a completion mode', fix: 'use CompletionMode.NON_INDEXED or CompletionMode.INDEXED' });
-  }
   return problems;
 }
 
 /** Props of a {@link Job}. */
 export interface JobProps extends WorkloadProps, JobOptions {}
+
+/** Runtime shape of {@link JobProps}. */
+export const JobPropsSchema = z.strictObject({ ...WorkloadPropsSchema.shape, ...JobOptionsShape });
 
 /**
  * Batch work that runs to completion (the notes, 000 and 001): parallel pods, a number of
@@ -133,7 +146,7 @@ export class Job extends Workload {
   private readonly jobProps: JobProps;
 
   constructor(scope: Construct, id: string, props: JobProps) {
-    super(scope, id, props);
+    super(scope, id, props, JobPropsSchema);
     this.jobProps = props;
     this.apiObject = new k8s.KubeJob(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },

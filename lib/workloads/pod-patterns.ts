@@ -3,6 +3,10 @@ import { EnvValue } from './env-value';
 import { PodTemplate } from './pod-template';
 import { Volume } from './volume';
 import { Workload } from './workload';
+import { z } from 'zod';
+import { addProblems } from '../core/problem';
+import { bool, instanceOf, num, ProblemError, schemaProblems, str } from '../core/schema';
+import { ContainerSchema } from './pod-template';
 
 /**
  * The multi-container pod patterns of the notes (001): sidecar, adapter, ambassador and init
@@ -15,6 +19,34 @@ export type PodHost = Workload | PodTemplate;
 function podOf(host: PodHost): PodTemplate {
   return host instanceof PodTemplate ? host : host.pod;
 }
+
+/**
+ * Checks what a pattern is given. A pattern has no construct of its own: problems are reported on
+ * the workload it extends (or, for a bare pod template, where the stack is defined), and it stops
+ * like a construct refusing its props.
+ */
+function checkPattern(pattern: string, host: unknown, shape: z.ZodRawShape, props: unknown): void {
+  if (!(host instanceof Workload) && !(host instanceof PodTemplate)) {
+    throw new ProblemError([{ field: `${pattern}.host`, value: typeof host, message: 'must be a workload of this library or a PodTemplate', fix: 'pass the Deployment, StatefulSet, Job or CronJob the helper belongs to' }]);
+  }
+  const problems = schemaProblems(z.strictObject(shape), props, `${pattern}.`, pattern);
+  if (!problems.length) return;
+  if (host instanceof Workload) {
+    addProblems(host, () => problems);
+    throw new ProblemError(problems, host.node.path, true);
+  }
+  throw new ProblemError(problems);
+}
+
+const DIRECTORY = z.strictObject({
+  name: str,
+  path: str,
+  helperPath: str.optional(),
+  writer: z.enum(['main', 'helper']).optional(),
+  memory: bool.optional(),
+});
+const MAIN = instanceOf(Container, 'a Container of the pod').optional();
+const HELPER = { container: ContainerSchema, main: MAIN, shares: z.array(DIRECTORY).optional() };
 
 /** A directory two containers of a pod share (an emptyDir). */
 export interface SharedDirectory {
@@ -84,6 +116,7 @@ function addHelper(host: PodHost, props: HelperProps, init: boolean): Container 
 export class Sidecar {
   /** Adds a sidecar container to the pod; returns it. */
   public static add(host: PodHost, props: HelperProps): Container {
+    checkPattern('Sidecar.add', host, HELPER, props);
     return addHelper(host, props, false);
   }
 
@@ -125,6 +158,7 @@ export class Adapter {
    * one port: a second exporter needs its own port name and is found by that name.
    */
   public static addMetricsExporter(host: PodHost, props: MetricsAdapterProps): Container {
+    checkPattern('Adapter.addMetricsExporter', host, { ...HELPER, port: num, portName: str.optional(), path: str.optional() }, props);
     const portName = props.portName ?? 'metrics';
     const given = props.container instanceof Container ? props.container : new Container(props.container);
     given.ports.push({ number: props.port, name: portName });
@@ -163,6 +197,7 @@ export interface AmbassadorProps extends HelperProps {
 export class Ambassador {
   /** Adds the ambassador and gives the main container its endpoint in `env`. */
   public static add(host: PodHost, props: AmbassadorProps): Container {
+    checkPattern('Ambassador.add', host, { ...HELPER, port: num, env: str, scheme: str.optional() }, props);
     const given = props.container instanceof Container ? props.container : new Container(props.container);
     given.ports.push({ number: props.port });
     const ambassador = addHelper(host, { ...props, container: given }, false);
@@ -210,6 +245,7 @@ export class InitStep {
    * reach the shell as environment variables, never spliced into the command.
    */
   public static waitFor(host: PodHost, props: WaitForProps): Container {
+    checkPattern('InitStep.waitFor', host, { name: str, image: str, host: str, port: num }, props);
     return podOf(host).addInitContainer({
       name: props.name,
       image: props.image,
@@ -220,11 +256,13 @@ export class InitStep {
 
   /** Renders config files into a shared directory that the main container reads. */
   public static renderConfig(host: PodHost, props: RenderConfigProps): Container {
+    checkPattern('InitStep.renderConfig', host, { container: ContainerSchema, into: DIRECTORY.omit({ writer: true }), main: MAIN }, props);
     return addHelper(host, { container: props.container, main: props.main, shares: [{ ...props.into, writer: 'helper' }] }, true);
   }
 
   /** Runs a one-off step, e.g. a schema migration, before the app starts. */
   public static run(host: PodHost, container: Container | ContainerProps): Container {
+    checkPattern('InitStep.run', host, { container: ContainerSchema }, { container });
     return podOf(host).addInitContainer(container);
   }
 

@@ -1,11 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { configHash, ConfigReference, configSourcesOf } from '../core/config-hash';
-import { Container, ContainerProps } from './container';
+import { Container, ContainerProps, ContainerPropsSchema } from './container';
+import { z } from 'zod';
+import { bool, checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 import { Environment } from '../core/environment';
 import { Annotations } from '../core/labels';
 import { Problem } from '../core/problem';
-import { Volume } from './volume';
+import { Volume, VolumeSchema } from './volume';
 
 /** Identity the pod runs as. Restricted requires non-root; these are the defaults for every pod. */
 export interface PodIdentity {
@@ -62,6 +64,20 @@ export interface PodTemplateProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
+/** A container, as props take it: a {@link Container} or its props. */
+export const ContainerSchema = z.union([instanceOf(Container, 'a Container'), ContainerPropsSchema]);
+
+/** Runtime shape of {@link PodTemplateProps}; ids and names are checked by {@link PodTemplate.problems}. */
+export const PodTemplatePropsSchema = z.strictObject({
+  containers: z.array(ContainerSchema).describe('give an array of containers, e.g. [{ name: "web", image: "registry.example.com/web:3f9c2a1" }]'),
+  initContainers: z.array(ContainerSchema).optional(),
+  volumes: z.array(VolumeSchema).optional(),
+  serviceAccountName: str.optional(),
+  automountServiceAccountToken: bool.optional(),
+  identity: z.strictObject({ user: num.optional(), group: num.optional(), fsGroup: num.optional() }).optional(),
+  terminationGracePeriodSeconds: num.optional(),
+});
+
 /**
  * The pod part of every workload: containers, init containers, volumes and the restricted
  * security context. Checks what the API server only finds at apply time (or never).
@@ -77,7 +93,14 @@ export class PodTemplate {
    * @param scope the workload the pod belongs to: with it, references to ConfigMaps and Secrets
    * of the same app are checked and hashed into `Annotations.CONFIG_HASH`.
    */
-  constructor(public readonly props: PodTemplateProps, private readonly scope?: IConstruct) {
+  public readonly props: PodTemplateProps;
+
+  constructor(given: PodTemplateProps, private readonly scope?: IConstruct) {
+    // Workloads check their props before; a pod template made directly carries its refusal.
+    const refused = scope ? [] : schemaProblems(PodTemplatePropsSchema, given);
+    checkArguments(this, refused);
+    const props = refused.length ? { containers: [] } : given;
+    this.props = props;
     this.containers = props.containers.map(toContainer);
     this.initContainers = (props.initContainers ?? []).map(toContainer);
     this.volumes = [...(props.volumes ?? [])];
@@ -174,6 +197,8 @@ export class PodTemplate {
   }
 
   public problems(field: string, environment: Environment): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems: Problem[] = [];
     if (this.containers.length === 0) {
       problems.push({ field: `${field}.containers`, value: [], message: 'a pod needs at least one container', fix: 'add the main container' });

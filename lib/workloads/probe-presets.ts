@@ -55,8 +55,8 @@ export class ProbePresets {
    * starts. Liveness and readiness only run once it has succeeded.
    */
   public static slowStart(check: ProbeCheck, options: SlowStartOptions): Probe {
-    const period = options.periodSeconds ?? 5;
-    const worst = options.worstCaseStartSeconds;
+    const period = options?.periodSeconds ?? 5;
+    const worst = options?.worstCaseStartSeconds;
     const failureThreshold = Math.max(1, Math.ceil(worst / period));
     return Probe.fromCheck(check, { periodSeconds: period, failureThreshold: Number.isFinite(failureThreshold) ? failureThreshold : 1 }).coveringStartOf(worst);
   }

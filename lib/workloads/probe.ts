@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
 import { Problem } from '../core/problem';
+import { checkArguments, num, portRef, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** Timing of a probe, in seconds. */
 export interface ProbeTiming {
@@ -29,6 +31,23 @@ export interface ProbeTiming {
    */
   readonly successThreshold?: number;
 }
+
+/** Runtime shape of {@link ProbeTiming}; ranges are checked by {@link Probe.problems}. */
+export const ProbeTimingSchema = z.strictObject({
+  initialDelaySeconds: num.optional(),
+  periodSeconds: num.optional(),
+  timeoutSeconds: num.optional(),
+  failureThreshold: num.optional(),
+  successThreshold: num.optional(),
+});
+
+/** Runtime shape of {@link ProbeCheck}. */
+export const ProbeCheckSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('http'), path: str.describe('give the HTTP path, e.g. "/healthz"'), port: portRef, scheme: z.enum(['HTTP', 'HTTPS']).optional() }),
+  z.strictObject({ kind: z.literal('tcp'), port: portRef }),
+  z.strictObject({ kind: z.literal('grpc'), port: num.describe('give the container port number of the gRPC server'), service: str.optional() }),
+  z.strictObject({ kind: z.literal('exec'), command: z.array(str).describe('give the command as an array of strings, e.g. ["cat", "/tmp/healthy"]') }),
+]);
 
 /** How a probe checks the container. */
 export type ProbeCheck =
@@ -68,7 +87,13 @@ export class Probe {
      * this long (initialDelaySeconds + failureThreshold × periodSeconds) before it is restarted.
      */
     public readonly worstCaseStartSeconds?: number,
-  ) {}
+  ) {
+    checkArguments(this, [
+      ...schemaProblems(ProbeCheckSchema, check, '', 'check'),
+      ...schemaProblems(ProbeTimingSchema, timing, '', 'timing'),
+      ...(worstCaseStartSeconds === undefined ? [] : schemaProblems(num, worstCaseStartSeconds, '', 'worstCaseStartSeconds')),
+    ]);
+  }
 
   /** The same probe, promising to wait at least `seconds` for the container to start (startup probes). */
   public coveringStartOf(seconds: number): Probe {
@@ -83,16 +108,20 @@ export class Probe {
 
   /** The port the probe connects to, if any. */
   public get port(): number | string | undefined {
-    return this.check.kind === 'exec' ? undefined : this.check.port;
+    const port = (this.check as { port?: unknown } | undefined)?.port;
+    return typeof port === 'number' || typeof port === 'string' ? port : undefined;
   }
 
   /** The same check with other timing. */
   public withTiming(timing: ProbeTiming): Probe {
-    return new Probe(this.check, { ...this.timing, ...timing }, this.worstCaseStartSeconds);
+    const refused = schemaProblems(ProbeTimingSchema, timing, '', 'timing');
+    return checkArguments(new Probe(this.check, refused.length ? this.timing : { ...this.timing, ...timing }, this.worstCaseStartSeconds), refused);
   }
 
   /** Problems of the probe's own settings (the container checks ports and roles). */
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const t = this.timing;
     const problems: Problem[] = [];
     const period = t.periodSeconds ?? 10;
@@ -138,6 +167,7 @@ export class Probe {
 
   public toK8s(): k8s.Probe {
     const c = this.check;
+    if (refusedArgumentsOf(this, '').length) return {};
     const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
     const t = this.timing;
     return {

@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
 import { Problem } from '../core/problem';
+import { checkArguments, instanceOf, oneOf, refusedArgumentsOf, schemaProblems } from '../core/schema';
 
 /** A CPU amount, kept in millicores so it can be compared and scaled exactly. */
 export class Cpu {
@@ -12,6 +14,10 @@ export class Cpu {
   private constructor(public readonly millicores: number) {}
   public toString(): string {
     return this.millicores % 1000 === 0 ? String(this.millicores / 1000) : `${this.millicores}m`;
+  }
+  /** Problems of the amount: it must be a positive whole number of millicores. */
+  public problems(field: string): Problem[] {
+    return amountProblems(field, this.millicores, 'Cpu.millis(100) or Cpu.cores(0.5)');
   }
 }
 
@@ -27,7 +33,21 @@ export class Memory {
   public toString(): string {
     return this.mebibytes % 1024 === 0 ? `${this.mebibytes / 1024}Gi` : `${this.mebibytes}Mi`;
   }
+  /** Problems of the amount: it must be a positive whole number of mebibytes. */
+  public problems(field: string): Problem[] {
+    return amountProblems(field, this.mebibytes, 'Memory.mebibytes(128) or Memory.gibibytes(1)');
+  }
 }
+
+function amountProblems(field: string, value: unknown, example: string): Problem[] {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return [];
+  return [{ field, value, message: 'must be a positive whole number', fix: `use ${example} style amounts` }];
+}
+
+/** A CPU amount, as props take it. */
+export const CpuSchema = instanceOf(Cpu, 'a Cpu amount', 'use Cpu.millis(100) or Cpu.cores(0.5)');
+/** A memory amount, as props take it. */
+export const MemorySchema = instanceOf(Memory, 'a Memory amount', 'use Memory.mebibytes(128) or Memory.gibibytes(1)');
 
 /** Sizes of the resource presets. */
 export enum ResourceSize {
@@ -58,6 +78,9 @@ export interface ResourcesProps {
   readonly memoryLimit?: Memory;
 }
 
+/** Runtime shape of {@link ResourcesProps}; amounts are checked by {@link Resources.problems}. */
+export const ResourcesPropsSchema = z.strictObject({ cpu: CpuSchema, memory: MemorySchema, cpuLimit: CpuSchema.optional(), memoryLimit: MemorySchema.optional() });
+
 const PRESETS: Record<ResourceSize, [number, number]> = {
   [ResourceSize.NANO]: [25, 32],
   [ResourceSize.MICRO]: [50, 64],
@@ -71,13 +94,15 @@ const PRESETS: Record<ResourceSize, [number, number]> = {
 export class Resources {
   /** A size preset: requests only for CPU, memory limit = request. */
   public static preset(size: ResourceSize): Resources {
-    const [cpu, memory] = PRESETS[size];
-    return new Resources({ cpu: Cpu.millis(cpu), memory: Memory.mebibytes(memory) }, true);
+    const refused = schemaProblems(oneOf(ResourceSize), size, '', 'size');
+    const [cpu, memory] = PRESETS[refused.length ? ResourceSize.SMALL : size];
+    return checkArguments(new Resources({ cpu: Cpu.millis(cpu), memory: Memory.mebibytes(memory) }, true), refused);
   }
 
   /** Exact amounts; not scaled by the environment. */
   public static of(props: ResourcesProps): Resources {
-    return new Resources(props, false);
+    const refused = schemaProblems(ResourcesPropsSchema, props);
+    return checkArguments(new Resources(refused.length ? Resources.preset(ResourceSize.SMALL).props : props, false), refused);
   }
 
   private constructor(public readonly props: ResourcesProps, public readonly scalable: boolean) {}
@@ -103,6 +128,8 @@ export class Resources {
   }
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const p = this.props;
     const problems: Problem[] = [];
     const positive = (name: string, value: number) => {

@@ -1,15 +1,17 @@
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
 import { Problem } from '../core/problem';
+import { checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems } from '../core/schema';
 
 /** A pod count for rolling updates: absolute, or a percentage of the replicas. */
 export class PodCount {
   /** A number of pods. */
   public static count(pods: number): PodCount {
-    return new PodCount(pods, false);
+    return checkArguments(new PodCount(pods, false), schemaProblems(num.describe('give a whole number of pods, e.g. 1'), pods, '', ''));
   }
   /** A percentage of the desired replicas (Kubernetes rounds surge up and unavailable down). */
   public static percent(percent: number): PodCount {
-    return new PodCount(percent, true);
+    return checkArguments(new PodCount(percent, true), schemaProblems(num.describe('give a whole percentage, e.g. 25'), percent, '', ''));
   }
 
   private constructor(public readonly value: number, public readonly isPercent: boolean) {}
@@ -20,10 +22,13 @@ export class PodCount {
   }
 
   public toString(): string {
-    return this.isPercent ? `${this.value}%` : String(this.value);
+    const value = typeof this.value === 'number' ? String(this.value) : 'invalid';
+    return this.isPercent ? `${value}%` : value;
   }
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const max = this.isPercent ? 100 : Infinity;
     if (!Number.isInteger(this.value) || this.value < 0 || this.value > max) {
       return [{ field, value: this.toString(), message: this.isPercent ? 'must be a whole percentage 0-100' : 'must be a whole number >= 0', fix: 'e.g. PodCount.count(1) or PodCount.percent(25)' }];
@@ -32,9 +37,15 @@ export class PodCount {
   }
 
   public toK8s(): k8s.IntOrString {
-    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
+    return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
 }
+
+/** A pod count, as props take it. */
+export const PodCountSchema = instanceOf(PodCount, 'a PodCount', 'use PodCount.count(1) or PodCount.percent(25)');
+
+/** Runtime shape of {@link RollingUpdateOptions}. */
+export const RollingUpdateOptionsSchema = z.strictObject({ maxSurge: PodCountSchema.optional(), maxUnavailable: PodCountSchema.optional() });
 
 /** Options of a rolling update. */
 export interface RollingUpdateOptions {
@@ -57,7 +68,8 @@ export interface RollingUpdateOptions {
 export class DeploymentStrategy {
   /** Replace pods a few at a time; only for apps whose old and new versions can run together. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): DeploymentStrategy {
-    return new DeploymentStrategy('RollingUpdate', options);
+    const refused = schemaProblems(RollingUpdateOptionsSchema, options, '', 'options');
+    return checkArguments(new DeploymentStrategy('RollingUpdate', refused.length ? {} : options), refused);
   }
 
   /** Stop all old pods, then start the new ones: a short outage, never two versions at once. */
@@ -68,6 +80,8 @@ export class DeploymentStrategy {
   private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
 
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const { maxSurge, maxUnavailable } = this.options;
     const problems = [...(maxSurge?.problems(`${field}.maxSurge`) ?? []), ...(maxUnavailable?.problems(`${field}.maxUnavailable`) ?? [])];
     if (maxSurge?.isZero && maxUnavailable?.isZero) {

@@ -5,8 +5,10 @@ import { Construct } from 'constructs';
 import { applyHighAvailability, DisruptionBudget } from './disruption-budget';
 import { VolumeClaimTemplate } from '../storage/persistent-volume-claim';
 import { Problem } from '../core/problem';
-import { Service, ServicePort } from '../network/service';
-import { Workload, WorkloadProps } from './workload';
+import { Service, ServicePort, ServicePortSchema } from '../network/service';
+import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
+import { z } from 'zod';
+import { bool, checkArguments, instanceOf, num, oneOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** The order in which members are created and removed. */
 export enum PodManagementPolicy {
@@ -23,7 +25,8 @@ export class StatefulSetUpdateStrategy {
    * keep the old template: a canary of the highest ordinals, or a pause with partition = replicas.
    */
   public static rollingUpdate(options: { readonly partition?: number } = {}): StatefulSetUpdateStrategy {
-    return new StatefulSetUpdateStrategy('RollingUpdate', options.partition);
+    const refused = schemaProblems(z.strictObject({ partition: num.optional() }), options, '', 'options');
+    return checkArguments(new StatefulSetUpdateStrategy('RollingUpdate', refused.length ? undefined : options.partition), refused);
   }
 
   /** Replace a member only when it is deleted by hand (databases whose members need care). */
@@ -123,6 +126,23 @@ export interface StatefulSetProps extends WorkloadProps {
   readonly revisionHistoryLimit?: number;
 }
 
+/** Runtime shape of {@link StatefulSetProps}; ranges and names are checked at synth. */
+export const StatefulSetPropsSchema = z.strictObject({
+  ...WorkloadPropsSchema.shape,
+  ports: z.array(ServicePortSchema).describe('give the named ports of the headless Service, e.g. [{ port: 6379, name: "redis" }]'),
+  replicas: num.optional(),
+  serviceName: str.optional(),
+  publishNotReadyAddresses: bool.optional(),
+  clientService: z.strictObject({ name: str.optional(), ports: z.array(ServicePortSchema).optional() }).optional(),
+  volumeClaimTemplates: z.array(instanceOf(VolumeClaimTemplate, 'a VolumeClaimTemplate', 'use VolumeClaimTemplate.readWriteOnce("data", "1Gi")')).optional(),
+  claimsWhenDeleted: oneOf(ClaimRetention).optional(),
+  claimsWhenScaled: oneOf(ClaimRetention).optional(),
+  podManagementPolicy: oneOf(PodManagementPolicy).optional(),
+  updateStrategy: instanceOf(StatefulSetUpdateStrategy, 'a StatefulSetUpdateStrategy', 'use StatefulSetUpdateStrategy.rollingUpdate({ partition }) or StatefulSetUpdateStrategy.onDelete()').optional(),
+  minReadySeconds: num.optional(),
+  revisionHistoryLimit: num.optional(),
+});
+
 /**
  * A stateful workload (the notes, 001 and 002): members with a stable ordinal, a stable DNS name
  * from their headless Service and their own storage. Emits the headless Service with the
@@ -144,7 +164,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
   private readonly wiredOrdinals = new Set<number>();
 
   constructor(scope: Construct, id: string, props: StatefulSetProps) {
-    super(scope, id, props);
+    super(scope, id, props, StatefulSetPropsSchema);
     this.setProps = props;
     this.replicaCount = props.replicas ?? 1;
     this.claims = [...(props.volumeClaimTemplates ?? [])];
@@ -213,6 +233,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
    */
   public memberDnsName(ordinal: number): string {
     this.wiredOrdinals.add(ordinal);
+    if (typeof ordinal !== 'number') return '';
     return `${this.name}-${ordinal}.${this.headlessService.dnsName}`;
   }
 
@@ -236,9 +257,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
         problems.push({ field: name, value, message: 'must be a whole number >= 0', fix: `set ${name} to 0 or more, or leave it out` });
       }
     }
-    if (p.podManagementPolicy !== undefined && !Object.values(PodManagementPolicy).includes(p.podManagementPolicy)) {
-      problems.push({ field: 'podManagementPolicy', value: p.podManagementPolicy, message: 'is not a pod management policy', fix: 'use OrderedReady or Parallel' });
-    }
+    problems.push(...refusedArgumentsOf(p.updateStrategy, 'updateStrategy'));
     const partition = p.updateStrategy?.partition;
     if (partition !== undefined && (!Number.isInteger(partition) || partition < 0)) {
       problems.push({ field: 'updateStrategy.partition', value: partition, message: 'must be a whole number >= 0', fix: 'use 0 to update every member' });

@@ -1,7 +1,10 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
+import { z } from 'zod';
 import { Names } from '../core/names';
 import { Problem } from '../core/problem';
+import { parseQuantity } from '../core/quantity';
+import { bool, checkArguments, instanceOf, num, refName, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
 /** Selected keys of a ConfigMap or Secret projected as files. */
 export interface KeyToPath {
@@ -49,6 +52,14 @@ export interface EmptyDirOptions {
   readonly sizeLimit?: string;
 }
 
+/** Runtime shape of {@link KeyToPath}. */
+export const KeyToPathSchema = z.strictObject({ key: str, path: str, mode: num.optional() });
+/** Runtime shape of {@link ProjectedVolumeOptions}; modes and paths are checked by {@link Volume.problems}. */
+export const ProjectedVolumeOptionsSchema = z.strictObject({ items: z.array(KeyToPathSchema).optional(), defaultMode: num.optional(), optional: bool.optional() });
+/** Runtime shape of {@link EmptyDirOptions}. */
+export const EmptyDirOptionsSchema = z.strictObject({ memory: bool.optional(), sizeLimit: str.optional().describe('give a quantity such as "64Mi"') });
+const NAMED = z.strictObject({ name: str.describe('give the volume a DNS-1123 label as name, e.g. "data"'), ref: str.optional() });
+
 /**
  * A pod volume. Containers mount it by object, so a mount can only name a volume that exists;
  * the pod adds every volume its containers mount.
@@ -56,20 +67,24 @@ export interface EmptyDirOptions {
 export class Volume {
   /** Scratch space shared by the pod's containers, e.g. a writable /tmp or a log directory. */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
-    return new Volume(name, {
+    const refused = [...schemaProblems(NAMED, { name }), ...schemaProblems(EmptyDirOptionsSchema, options, '', 'options')];
+    const o = refused.length ? {} : options;
+    return checkArguments(new Volume(name, {
       emptyDir: {
-        medium: options.memory ? 'Memory' : undefined,
-        sizeLimit: options.sizeLimit !== undefined ? k8s.Quantity.fromString(options.sizeLimit) : undefined,
+        medium: o.memory ? 'Memory' : undefined,
+        sizeLimit: o.sizeLimit !== undefined ? k8s.Quantity.fromString(o.sizeLimit) : undefined,
       },
-    }, 'emptyDir');
+    }, 'emptyDir'), refused);
   }
 
   /** A ConfigMap's keys as files; the ConfigMap given by name or as a cdk8s-plus-27 ConfigMap. */
   public static fromConfigMap(name: string, configMap: string | kplus.IConfigMap, options: ProjectedVolumeOptions = {}): Volume {
-    const configMapName = typeof configMap === 'string' ? configMap : configMap.name;
-    return new Volume(name, {
-      configMap: { name: configMapName, items: options.items, defaultMode: options.defaultMode ?? 0o444, optional: options.optional },
-    }, 'configMap', configMapName);
+    const configMapName = refName(configMap);
+    const refused = [...schemaProblems(NAMED, { name, ref: configMapName }), ...schemaProblems(ProjectedVolumeOptionsSchema, options, '', 'options')];
+    const o = refused.length ? {} : options;
+    return checkArguments(new Volume(name, {
+      configMap: { name: configMapName, items: o.items, defaultMode: o.defaultMode ?? 0o444, optional: o.optional },
+    }, 'configMap', configMapName), refused);
   }
 
   /**
@@ -77,20 +92,24 @@ export class Volume {
    * Secret given by name or as a cdk8s-plus-27 Secret.
    */
   public static fromSecret(name: string, secret: string | kplus.ISecret, options: ProjectedVolumeOptions = {}): Volume {
-    const secretName = typeof secret === 'string' ? secret : secret.name;
-    return new Volume(name, {
-      secret: { secretName, items: options.items, defaultMode: options.defaultMode ?? 0o400, optional: options.optional },
-    }, 'secret', secretName);
+    const secretName = refName(secret);
+    const refused = [...schemaProblems(NAMED, { name, ref: secretName }), ...schemaProblems(ProjectedVolumeOptionsSchema, options, '', 'options')];
+    const o = refused.length ? {} : options;
+    return checkArguments(new Volume(name, {
+      secret: { secretName, items: o.items, defaultMode: o.defaultMode ?? 0o400, optional: o.optional },
+    }, 'secret', secretName), refused);
   }
 
   /** A PersistentVolumeClaim. */
   public static fromClaim(name: string, claimName: string, options: { readonly readOnly?: boolean } = {}): Volume {
-    return new Volume(name, { persistentVolumeClaim: { claimName, readOnly: options.readOnly } }, 'persistentVolumeClaim', claimName);
+    const refused = [...schemaProblems(NAMED, { name, ref: claimName }), ...schemaProblems(z.strictObject({ readOnly: bool.optional() }), options, '', 'options')];
+    return checkArguments(new Volume(name, { persistentVolumeClaim: { claimName, readOnly: refused.length ? undefined : options.readOnly } }, 'persistentVolumeClaim', claimName), refused);
   }
 
   /** Any other volume source, as the Kubernetes API spells it (escape hatch). */
   public static fromSource(name: string, source: Omit<k8s.Volume, 'name'>): Volume {
-    return new Volume(name, source, 'other');
+    const refused = [...schemaProblems(NAMED, { name }), ...schemaProblems(z.record(str, z.unknown()), source, '', 'source')];
+    return checkArguments(new Volume(name, refused.length ? {} : source, 'other'), refused);
   }
 
   private constructor(
@@ -110,7 +129,13 @@ export class Volume {
 
   /** Problems of the volume's own settings: its name, file modes and projected paths. */
   public problems(field: string): Problem[] {
+    const refused = refusedArgumentsOf(this, field);
+    if (refused.length) return refused;
     const problems = [...Names.dnsLabel(`${field}.name`, this.name)];
+    const sizeLimit = this.source.emptyDir?.sizeLimit?.value;
+    if (sizeLimit !== undefined && !((parseQuantity(sizeLimit) ?? 0) > 0)) {
+      problems.push({ field: `${field}.sizeLimit`, value: sizeLimit, message: 'must be a positive quantity', fix: 'write it like "64Mi" or "1Gi"' });
+    }
     const projected = this.source.configMap ?? this.source.secret;
     if (!projected) {
       return problems;
@@ -141,6 +166,17 @@ export class Volume {
     return { name: this.name, ...this.source };
   }
 }
+
+/** A pod volume, as props take it. */
+export const VolumeSchema = instanceOf(Volume, 'a Volume', 'make it with Volume.emptyDir(...), Volume.fromConfigMap(...), Volume.fromSecret(...) or Volume.fromClaim(...)');
+
+/** Runtime shape of {@link VolumeMount}. */
+export const VolumeMountSchema = z.strictObject({
+  volume: VolumeSchema,
+  path: str.describe('give the absolute path in the container, e.g. "/data"'),
+  readOnly: bool.optional(),
+  subPath: str.optional(),
+});
 
 /** Where a container mounts a volume. */
 export interface VolumeMount {

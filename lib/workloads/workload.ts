@@ -5,8 +5,10 @@ import { AppChart } from '../core/app-chart';
 import { Container, ContainerProps } from './container';
 import { Environment } from '../core/environment';
 import { Names } from '../core/names';
-import { PodTemplate, PodTemplateProps } from './pod-template';
+import { PodTemplate, PodTemplateProps, PodTemplatePropsSchema } from './pod-template';
 import { addProblems, Problem } from '../core/problem';
+import { z } from 'zod';
+import { checkProps, constructId, instanceOf, str } from '../core/schema';
 
 /** Props every workload shares. */
 export interface WorkloadProps extends PodTemplateProps {
@@ -27,6 +29,14 @@ export interface WorkloadProps extends PodTemplateProps {
   readonly version?: string;
 }
 
+/** Runtime shape of {@link WorkloadProps}; each workload kind adds its own fields to it. */
+export const WorkloadPropsSchema = z.strictObject({
+  ...PodTemplatePropsSchema.shape,
+  name: str.optional(),
+  component: str.optional(),
+  version: str.optional(),
+});
+
 /**
  * What Deployments, StatefulSets, Jobs and CronJobs share: a name, standard labels, a selector
  * of the stable labels only, and a {@link PodTemplate} with its checks.
@@ -42,8 +52,10 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
   public readonly pod: PodTemplate;
   protected readonly props: WorkloadProps;
 
-  constructor(scope: Construct, id: string, props: WorkloadProps) {
-    super(scope, id);
+  /** @param schema the runtime shape of the workload kind's props */
+  constructor(scope: Construct, id: string, props: WorkloadProps, schema: z.ZodType = WorkloadPropsSchema) {
+    super(scope, constructId(scope, id));
+    checkProps(this, schema, props);
     this.props = props;
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
@@ -197,3 +209,16 @@ function checkBoundWorkloads(chart: AppChart): void {
         fix: `give ${workload.name} a serviceAccountName (a ServiceAccount of the stack), or bind that ServiceAccount`,
       }))));
 }
+
+/** A workload of this library, as props take it (a Service target, a network peer, ...). */
+export const WorkloadSchema = instanceOf(Workload, 'a workload of this library (Deployment, StatefulSet, Job or CronJob)');
+
+/** A workload whose pods can be selected: a library one, or a cdk8s-plus-27 `IPodSelector` (Deployment, StatefulSet, Pod, `Pods.select`). */
+export const PodSelectorSchema = z.custom<Workload | kplus.IPodSelector>(
+  (v) => v instanceof Workload || (typeof v === 'object' && v !== null && typeof (v as any).toPodSelectorConfig === 'function'),
+  { message: 'must be a workload: a library Deployment, StatefulSet, Job or CronJob, or a cdk8s-plus-27 IPodSelector', params: { fix: 'pass the workload construct itself' } });
+
+/** A scalable workload: a library Deployment or StatefulSet, or a cdk8s-plus-27 `IScalable`. */
+export const ScalableSchema = z.custom<Workload | kplus.IScalable>(
+  (v) => v instanceof Workload || (typeof v === 'object' && v !== null && typeof (v as any).toScalingTarget === 'function' && typeof (v as any).markHasAutoscaler === 'function'),
+  { message: 'must be a scalable workload: a library Deployment or StatefulSet, or a cdk8s-plus-27 IScalable', params: { fix: 'pass the Deployment or StatefulSet construct itself' } });
