@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { YamlWriter } from '../lib';
+import { YamlWriter } from '../lib/core/yaml-writer';
 
 /** Characters that change how the `yaml` package writes a string. */
 const TRICKY = [
