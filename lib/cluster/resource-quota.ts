@@ -63,7 +63,8 @@ export interface ResourceQuotaProps {
   readonly requestsStorage?: string;
 }
 
-type QuotaAmounts = Required<Omit<ResourceQuotaProps, 'name' | 'namespace' | 'limitsCpu'>> & Pick<ResourceQuotaProps, 'limitsCpu'>;
+/** The amounts of a ResourceQuota: every limit set (`limitsCpu` only where the environment caps CPU). */
+export type QuotaAmounts = Required<Omit<ResourceQuotaProps, 'name' | 'namespace' | 'limitsCpu'>> & Pick<ResourceQuotaProps, 'limitsCpu'>;
 
 /**
  * A namespace's resource ceiling (the notes, 001), sized by the environment profile. The

@@ -78,7 +78,8 @@ export interface EnvironmentProps {
 }
 
 /** Defaults shared by the presets; each preset states only what makes it different. */
-type PresetProps = Omit<EnvironmentProps, 'name'> & { readonly name?: string };
+/** Props of the presets (`Environment.dev()`, ...): an EnvironmentProps whose name defaults to the preset's. */
+export type PresetProps = Omit<EnvironmentProps, 'name'> & { readonly name?: string };
 
 /**
  * A deployment environment (dev, stage, prod, ...): the typed profile every construct reads.

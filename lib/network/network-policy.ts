@@ -43,10 +43,12 @@ export class NetworkPeer {
     private readonly peer: k8s.NetworkPolicyPeer,
   ) {}
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.NetworkPolicyPeer {
     return this.peer;
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const problems: Problem[] = [];
     const block = this.peer.ipBlock;

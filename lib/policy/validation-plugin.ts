@@ -36,14 +36,17 @@ export interface ValidationContextLike {
   readonly manifests: readonly string[];
   readonly metadata: { readonly [resourceName: string]: { readonly path: string } };
   readonly report: {
+    /** Adds one rule's findings to the report. */
     addViolation(violation: {
       ruleName: string;
       recommendation: string;
       fix: string;
       violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
     }): void;
+    /** Ends the report with its overall status. */
     submit(status: 'success' | 'failure', metadata?: { [key: string]: string }): void;
   };
+  /** The objects of one manifest file. */
   parseManifest(manifestPath: string): any[];
 }
 
@@ -75,6 +78,7 @@ export class PolicyValidation {
     }
   }
 
+  /** Runs every platform rule over the manifests of the synth and reports the findings to cdk8s (called by `cdk8s synth`). */
   public async validate(context: ValidationContextLike): Promise<void> {
     const inputs = context.manifests.flatMap((file) => context.parseManifest(file)
       .filter((object) => object && typeof object === 'object')

@@ -165,6 +165,7 @@ export class VolumeClaimTemplate {
     this.volume = Volume.fromClaim(props.name, props.name);
   }
 
+  /** Name of the claim template (pods' claims are `<name>-<pod name>`). */
   public get name(): string {
     return this.props.name;
   }
@@ -174,6 +175,7 @@ export class VolumeClaimTemplate {
     return [...Names.dnsLabel(`${prefix}name`, this.name), ...claimProblems(prefix, this.props)];
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.KubePersistentVolumeClaimProps {
     return { metadata: { name: this.name }, spec: claimSpec(this.props) };
   }

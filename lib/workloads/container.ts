@@ -273,6 +273,7 @@ export class Container {
     ];
   }
 
+  /** The container as the Kubernetes API takes it in `environment` (a cdk8s-plus-27 `k8s.Container`), secure defaults applied. */
   public toK8s(environment: Environment): k8s.Container {
     const p = this.props;
     const e = this.securityExceptions;

@@ -59,6 +59,7 @@ export class CronSchedule {
 
   private constructor(public readonly expression: string) {}
 
+  /** The five-field cron expression. */
   public toString(): string {
     return this.expression;
   }

@@ -49,6 +49,7 @@ export class EnvValue {
     return this.source.value !== undefined && this.declaredNonSensitive === false && SENSITIVE_NAME.test(name);
   }
 
+  /** The variable `name` as the Kubernetes API takes it (a cdk8s-plus-27 `k8s.EnvVar`). */
   public toK8s(name: string): k8s.EnvVar {
     return { name, ...this.source };
   }

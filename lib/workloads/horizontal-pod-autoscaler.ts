@@ -23,6 +23,7 @@ export class MetricTarget {
 
   private constructor(public readonly type: 'Value' | 'AverageValue', public readonly quantity: string) {}
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.MetricTargetV2 {
     const q = k8s.Quantity.fromString(this.quantity);
     return this.type === 'Value' ? { type: 'Value', value: q } : { type: 'AverageValue', averageValue: q };
@@ -84,6 +85,7 @@ export class Metric {
     private readonly metricName?: string,
   ) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const problems: Problem[] = [];
     if (this.percent !== undefined && (!Number.isInteger(this.percent) || this.percent < 1)) {
@@ -101,6 +103,7 @@ export class Metric {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.MetricSpecV2 {
     return this.spec;
   }
@@ -161,6 +164,7 @@ export class ScalingBehavior {
 
   private constructor(public readonly rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const problems: Problem[] = [];
     for (const direction of ['scaleUp', 'scaleDown'] as const) {
@@ -182,6 +186,7 @@ export class ScalingBehavior {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.HorizontalPodAutoscalerBehaviorV2 {
     return { scaleUp: this.rules.scaleUp, scaleDown: this.rules.scaleDown };
   }

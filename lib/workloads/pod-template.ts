@@ -173,6 +173,7 @@ export class PodTemplate {
     return this.containers.some((c) => c.exposes(port));
   }
 
+  /** What is wrong with the pod in `environment`, fields named under `field`; empty when it is valid. */
   public problems(field: string, environment: Environment): Problem[] {
     const problems: Problem[] = [];
     if (this.containers.length === 0) {

@@ -3,13 +3,16 @@ import { Problem } from '../core/problem';
 
 /** A CPU amount, kept in millicores so it can be compared and scaled exactly. */
 export class Cpu {
+  /** A CPU amount in millicores (1000 = one core). */
   public static millis(millicores: number): Cpu {
     return new Cpu(millicores);
   }
+  /** A CPU amount in cores. */
   public static cores(cores: number): Cpu {
     return new Cpu(Math.round(cores * 1000));
   }
   private constructor(public readonly millicores: number) {}
+  /** The quantity as Kubernetes writes it, e.g. `250m`. */
   public toString(): string {
     return this.millicores % 1000 === 0 ? String(this.millicores / 1000) : `${this.millicores}m`;
   }
@@ -17,13 +20,16 @@ export class Cpu {
 
 /** A memory amount, kept in mebibytes. */
 export class Memory {
+  /** A memory amount in MiB. */
   public static mebibytes(mebibytes: number): Memory {
     return new Memory(mebibytes);
   }
+  /** A memory amount in GiB. */
   public static gibibytes(gibibytes: number): Memory {
     return new Memory(Math.round(gibibytes * 1024));
   }
   private constructor(public readonly mebibytes: number) {}
+  /** The quantity as Kubernetes writes it, e.g. `512Mi`. */
   public toString(): string {
     return this.mebibytes % 1024 === 0 ? `${this.mebibytes / 1024}Gi` : `${this.mebibytes}Mi`;
   }
@@ -98,10 +104,12 @@ export class Resources {
     }, false);
   }
 
+  /** The memory limit: the one given, else the request (memory is not compressible). */
   public get memoryLimit(): Memory {
     return this.props.memoryLimit ?? this.props.memory;
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const p = this.props;
     const problems: Problem[] = [];
@@ -127,6 +135,7 @@ export class Resources {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.ResourceRequirements {
     const p = this.props;
     const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(this.memoryLimit.toString()) };

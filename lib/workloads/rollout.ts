@@ -19,10 +19,12 @@ export class PodCount {
     return this.value === 0;
   }
 
+  /** The count as written in the API: `25%` or `1`. */
   public toString(): string {
     return this.isPercent ? `${this.value}%` : String(this.value);
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const max = this.isPercent ? 100 : Infinity;
     if (!Number.isInteger(this.value) || this.value < 0 || this.value > max) {
@@ -31,6 +33,7 @@ export class PodCount {
     return [];
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.IntOrString {
     return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
   }
@@ -67,6 +70,7 @@ export class DeploymentStrategy {
 
   private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const { maxSurge, maxUnavailable } = this.options;
     const problems = [...(maxSurge?.problems(`${field}.maxSurge`) ?? []), ...(maxUnavailable?.problems(`${field}.maxUnavailable`) ?? [])];
@@ -81,6 +85,7 @@ export class DeploymentStrategy {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.DeploymentStrategy {
     const { maxSurge, maxUnavailable } = this.options;
     return {

@@ -32,6 +32,7 @@ export class StatefulSetUpdateStrategy {
 
   private constructor(public readonly type: 'RollingUpdate' | 'OnDelete', public readonly partition?: number) {}
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.StatefulSetUpdateStrategy {
     return { type: this.type, rollingUpdate: this.partition === undefined ? undefined : { partition: this.partition } };
   }

@@ -131,6 +131,7 @@ export class Volume {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.Volume {
     return { name: this.name, ...this.source };
   }

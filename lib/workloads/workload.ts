@@ -48,6 +48,7 @@ export abstract class Workload extends Construct {
     ]);
   }
 
+  /** The environment of the AppChart the workload is in. */
   public get environment(): Environment {
     return this.chart.environment;
   }

@@ -11,7 +11,7 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** What a fresh clone needs to pack the library (no build/, no apps/, no dist/). */
-const PACK_SOURCES = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.package.json', 'README.md', 'LICENSE', 'lib', 'imports', 'docs', 'scripts'];
+const PACK_SOURCES = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.package.json', 'README.md', 'LICENSE', 'lib', 'imports', 'docs/rules.md', 'docs/package-readme.md', 'scripts/pack.js'];
 /** Packed tarballs, one per content of PACK_SOURCES, so that several suites pack once. */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'k8s-constructs-pack');
 /** The file name fixture apps depend on (`"@platform/k8s-constructs": "file:platform-k8s-constructs.tgz"`). */
@@ -72,7 +72,9 @@ export function packLibrary(): PackedLibrary {
     const src = path.join(work, 'src');
     fs.mkdirSync(src);
     for (const source of PACK_SOURCES) {
-      if (fs.existsSync(path.join(ROOT, source))) fs.cpSync(path.join(ROOT, source), path.join(src, source), { recursive: true });
+      if (!fs.existsSync(path.join(ROOT, source))) continue;
+      fs.mkdirSync(path.dirname(path.join(src, source)), { recursive: true });
+      fs.cpSync(path.join(ROOT, source), path.join(src, source), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'), 'dir');
     const packed = run(src, 'npm', ['pack', '--json', '--pack-destination', work]);
