@@ -51,6 +51,14 @@ describe('the packed library in a consumer app', () => {
     }
   });
 
+  test('the exports map opens the package root only; the validation plugin is reachable as cdk8s loads it', () => {
+    const deep = run(app!, 'node', ['-e', "require('@platform/k8s-constructs/build/lib/core/yaml-writer')"]);
+    expect(deep).toMatchObject({ status: 1, output: expect.stringContaining('ERR_PACKAGE_PATH_NOT_EXPORTED') });
+    // cdk8s requires the folder of a local plugin package by path (package.json "main").
+    const plugin = run(app!, 'node', ['-e', "console.log(typeof require(require('path').resolve('node_modules/@platform/k8s-constructs')).PolicyValidation)"]);
+    expect(plugin).toMatchObject({ status: 0, output: 'function\n' });
+  });
+
   test('tsc compiles the app without errors', () => {
     const compiled = run(app!, 'npx', ['tsc', '--build']);
     expect(compiled).toMatchObject({ status: 0, output: '' });
