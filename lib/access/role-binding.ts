@@ -60,7 +60,9 @@ const DEFAULT_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit', 'view'];
 
 /** Grants a Role, or a ClusterRole's permissions, inside the binding's namespace. */
 export class RoleBinding extends Construct {
+  /** Name of the RoleBinding object. */
   public readonly name: string;
+  /** The RoleBinding object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
@@ -78,7 +80,9 @@ export class RoleBinding extends Construct {
 
 /** Grants a ClusterRole everywhere in the cluster. Prefer a RoleBinding per namespace. */
 export class ClusterRoleBinding extends Construct {
+  /** Name of the ClusterRoleBinding object. */
   public readonly name: string;
+  /** The ClusterRoleBinding object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {

@@ -64,8 +64,11 @@ const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 
 /** A namespaced set of permissions, granted by a RoleBinding in the same namespace. */
 export class Role extends Construct {
+  /** Kind of the object, as a RoleBinding's `roleRef` names it. */
   public readonly kind = 'Role';
+  /** Name of the Role object. */
   public readonly name: string;
+  /** The Role object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly rules: PolicyRule[];
 
@@ -88,8 +91,11 @@ export class Role extends Construct {
 
 /** A cluster-wide set of permissions (or one reused in many namespaces through RoleBindings). */
 export class ClusterRole extends Construct {
+  /** Kind of the object, as a binding's `roleRef` names it. */
   public readonly kind = 'ClusterRole';
+  /** Name of the ClusterRole object. */
   public readonly name: string;
+  /** The ClusterRole object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly rules: PolicyRule[];
 

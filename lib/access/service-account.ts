@@ -22,6 +22,7 @@ export interface ServiceAccountProps {
 
 /** An identity for pods (the notes, 000 and 004): what RBAC bindings grant permissions to. */
 export class ServiceAccount extends Construct {
+  /** Name of the ServiceAccount, as pods and bindings refer to it. */
   public readonly name: string;
   /** Namespace the account lives in (the chart's). */
   public readonly namespace?: string;

@@ -145,6 +145,7 @@ export interface AuditPolicyAnalysis {
  * requests match no rule, or when a rule logs bodies of credentials without saying so.
  */
 export class AuditPolicy extends Construct {
+  /** Name of the policy (`metadata.name` of the file). */
   public readonly name: string;
   /** The Policy object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -29,8 +29,11 @@ export interface ClusterBaselineProps {
  * in a folder Argo CD does not sync.
  */
 export class ClusterBaseline extends Construct {
+  /** The environment's Namespace, with its LimitRange and ResourceQuota. */
   public readonly namespace: Namespace;
+  /** The admin, deployer and viewer roles of the teams. */
   public readonly teams: TeamRoles;
+  /** Default deny and DNS egress for the namespace; add allowances to it. */
   public readonly network: NetworkIsolation;
 
   constructor(scope: Construct, id: string, props: ClusterBaselineProps = {}) {

@@ -88,7 +88,9 @@ export class LimitRange extends Construct {
     };
   }
 
+  /** Name of the LimitRange object. */
   public readonly name: string;
+  /** The LimitRange object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps = {}) {

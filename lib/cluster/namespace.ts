@@ -51,9 +51,13 @@ export const POD_SECURITY_EXCEPTION = `${Annotations.PREFIX}/pod-security-except
  * the LimitRange and ResourceQuota are created inside it.
  */
 export class Namespace extends Construct {
+  /** Name of the Namespace. */
   public readonly name: string;
+  /** The Namespace object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
+  /** Its LimitRange, unless turned off. */
   public readonly limitRange?: LimitRange;
+  /** Its ResourceQuota, unless turned off. */
   public readonly quota?: ResourceQuota;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {

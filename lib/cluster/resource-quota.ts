@@ -90,7 +90,9 @@ export class ResourceQuota extends Construct {
     };
   }
 
+  /** Name of the ResourceQuota object. */
   public readonly name: string;
+  /** The ResourceQuota object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps = {}) {

@@ -31,8 +31,11 @@ const KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Non-secret configuration. Its {@link contentHash} lets pods that read it roll when it changes. */
 export class ConfigMap extends Construct {
+  /** Name of the ConfigMap, as pods refer to it. */
   public readonly name: string;
+  /** Its keys and values. */
   public readonly data: Record<string, string>;
+  /** The ConfigMap object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {

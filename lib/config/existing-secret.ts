@@ -25,6 +25,7 @@ export class ExistingSecret extends Construct implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
+  /** Who creates the Secret, for the reader. */
   public readonly createdBy: string;
 
   constructor(scope: Construct, id: string, props: ExistingSecretProps) {

@@ -25,6 +25,9 @@ export class SecretValue {
     return new SecretValue(value);
   }
 
+  /**
+   * @param value The value, as given.
+   */
   private constructor(public readonly value: string) {}
 }
 
@@ -62,6 +65,7 @@ export class Secret extends Construct implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
+  /** The Secret object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly data: Record<string, string>;
 

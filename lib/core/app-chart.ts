@@ -47,9 +47,11 @@ export class AppChart extends Chart {
     return found;
   }
 
+  /** The environment the app is rendered for. */
   public readonly environment: Environment;
   /** The app name (`app.kubernetes.io/part-of`). */
   public readonly appName: string;
+  /** The app version (the default `app.kubernetes.io/version`). */
   public readonly version: string;
 
   constructor(scope: Construct, id: string, props: AppChartProps) {

@@ -11,8 +11,11 @@ export enum ImagePolicy {
 
 /** Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
+  /** No restrictions. */
   PRIVILEGED = 'privileged',
+  /** Prevents known privilege escalations (host namespaces, privileged containers, ...). */
   BASELINE = 'baseline',
+  /** Hardened: non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp. */
   RESTRICTED = 'restricted',
 }
 
@@ -79,7 +82,13 @@ export interface EnvironmentProps {
 
 /** Defaults shared by the presets; each preset states only what makes it different. */
 /** Props of the presets (`Environment.dev()`, ...): an EnvironmentProps whose name defaults to the preset's. */
-export type PresetProps = Omit<EnvironmentProps, 'name'> & { readonly name?: string };
+export type PresetProps = Omit<EnvironmentProps, 'name'> & {
+  /**
+   * Name of the environment.
+   * @default - the preset's: 'dev', 'qa', 'stage' or 'prod'
+   */
+  readonly name?: string;
+};
 
 /**
  * A deployment environment (dev, stage, prod, ...): the typed profile every construct reads.
@@ -127,15 +136,25 @@ export class Environment {
     return new Environment(props);
   }
 
+  /** Name: output folder and `environment` label. */
   public readonly name: string;
+  /** Namespace of the objects (default: the name). */
   public readonly namespace: string;
+  /** Replicas of a stateless workload. */
   public readonly replicas: number;
+  /** Factor applied to resource presets. */
   public readonly resourceScale: number;
+  /** Domain ingress hosts are made under. */
   public readonly baseDomain: string;
+  /** Which image references are accepted. */
   public readonly imagePolicy: ImagePolicy;
+  /** Pod Security Standards level workloads must meet. */
   public readonly podSecurity: PodSecurityLevel;
+  /** Replica bounds of autoscaled workloads; undefined when autoscaling is off. */
   public readonly autoscaling?: AutoscalingPolicy;
+  /** Whether workloads of 2+ replicas get disruption budgets and spreading. */
   public readonly highAvailability: boolean;
+  /** How Argo CD syncs the environment. */
   public readonly sync: SyncPolicy;
 
   private constructor(props: EnvironmentProps) {

@@ -88,13 +88,19 @@ export interface PlatformProps {
 
 /** The result of rendering: file contents by relative path, and warnings. */
 export interface Rendering {
+  /** File contents by path relative to the output folder. */
   readonly files: Map<string, string>;
+  /** Every rendered object, with its environment, app and construct path. */
   readonly manifests: Manifest[];
+  /** Findings that do not fail the synth. */
   readonly warnings: string[];
 }
 
 /** Thrown when a synth finds problems; lists all of them, one per line. */
 export class SynthError extends Error {
+  /**
+   * @param problems Every problem, one line each: path, field, message, value and fix.
+   */
   constructor(public readonly problems: string[]) {
     super(`Synth failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
     this.name = 'SynthError';
@@ -107,6 +113,9 @@ export class SynthError extends Error {
  * checks of all environments passed: a failing synth writes nothing.
  */
 export class Platform {
+  /**
+   * @param props The environments and stacks to render.
+   */
   constructor(public readonly props: PlatformProps) {}
 
   /** Renders every environment in memory; throws a {@link SynthError} listing every problem. */

@@ -51,7 +51,9 @@ const AUTOMATED_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDu
  * (production) waits for a human, who sees the diff first.
  */
 export class ArgoCdApplication extends Construct {
+  /** Name of the Application. */
   public readonly name: string;
+  /** How Argo CD syncs it. */
   public readonly sync: SyncPolicy;
   /** The Application object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -58,9 +58,13 @@ const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
  * kinds its Applications may touch. Lives in the `argocd` namespace.
  */
 export class ArgoCdProject extends Construct {
+  /** Name of the AppProject. */
   public readonly name: string;
+  /** API server its Applications deploy to. */
   public readonly server: string;
+  /** Namespaces its Applications may deploy to. */
   public readonly namespaces: string[];
+  /** Repositories its Applications may read. */
   public readonly sourceRepos: string[];
   /** The AppProject object (escape hatch). */
   public readonly apiObject: ApiObject;

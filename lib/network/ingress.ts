@@ -93,6 +93,7 @@ export class Ingress extends Construct {
     return `${host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}-tls`;
   }
 
+  /** Name of the Ingress object. */
   public readonly name: string;
   /** The Ingress object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -91,7 +91,9 @@ export interface NetworkRule {
 
 /** Traffic directions a policy isolates. */
 export enum PolicyType {
+  /** Rules for incoming traffic. */
   INGRESS = 'Ingress',
+  /** Rules for outgoing traffic. */
   EGRESS = 'Egress',
 }
 
@@ -129,7 +131,9 @@ export interface NetworkPolicyProps {
  * any policy for a direction accepts only what some policy allows (an OR over policies).
  */
 export class NetworkPolicy extends Construct {
+  /** Name of the NetworkPolicy object. */
   public readonly name: string;
+  /** The NetworkPolicy object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {

@@ -48,6 +48,7 @@ const DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
  * environments or apps are never scraped by mistake.
  */
 export class ServiceMonitor extends Construct {
+  /** Name of the ServiceMonitor object. */
   public readonly name: string;
   /** The ServiceMonitor object (escape hatch). */
   public readonly apiObject: ApiObject;

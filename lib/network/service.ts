@@ -28,8 +28,11 @@ export interface ServicePort {
 
 /** Service types. */
 export enum ServiceType {
+  /** Reachable inside the cluster only. */
   CLUSTER_IP = 'ClusterIP',
+  /** Also on a port of every node. */
   NODE_PORT = 'NodePort',
+  /** Also through a cloud load balancer. */
   LOAD_BALANCER = 'LoadBalancer',
 }
 
@@ -63,10 +66,15 @@ export interface ServiceProps {
 
 /** A Service in front of a workload. Refuses ports the workload's containers do not expose. */
 export class Service extends Construct {
+  /** Name of the Service, its DNS name in the namespace. */
   public readonly name: string;
+  /** The workload it selects. */
   public readonly target: Workload;
+  /** Its ports. */
   public readonly ports: ServicePort[];
+  /** Whether it has no cluster IP (DNS returns the pods). */
   public readonly headless: boolean;
+  /** The Service object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {

@@ -33,8 +33,14 @@ export interface PolicyValidationProperties {
 
 /** The part of cdk8s-cli's `ValidationContext` the plugin uses (cdk8s-cli is not a runtime dependency). */
 export interface ValidationContextLike {
+  /** Paths of the manifest files cdk8s wrote. */
   readonly manifests: readonly string[];
-  readonly metadata: { readonly [resourceName: string]: { readonly path: string } };
+  /** Construct path of each object, by object name. */
+  readonly metadata: { readonly [resourceName: string]: {
+    /** The construct path. */
+    readonly path: string;
+  } };
+  /** Where findings go. */
   readonly report: {
     /** Adds one rule's findings to the report. */
     addViolation(violation: {

@@ -121,6 +121,7 @@ export class PersistentVolumeClaim extends Construct {
     });
   }
 
+  /** Name of the claim, as pods mount it. */
   public readonly name: string;
   /** The PersistentVolumeClaim object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
@@ -161,6 +162,9 @@ export class VolumeClaimTemplate {
   /** The volume containers mount (only valid in the StatefulSet that lists this template). */
   public readonly volume: Volume;
 
+  /**
+   * @param props What the template was made with.
+   */
   constructor(public readonly props: VolumeClaimTemplateProps) {
     this.volume = Volume.fromClaim(props.name, props.name);
   }

@@ -39,6 +39,9 @@ export class PersistentVolumeSource {
     return new PersistentVolumeSource(source);
   }
 
+  /**
+   * @param spec The volume source part of the spec.
+   */
   private constructor(public readonly spec: Omit<k8s.PersistentVolumeSpec, 'capacity' | 'accessModes' | 'persistentVolumeReclaimPolicy' | 'storageClassName' | 'volumeMode' | 'claimRef'>) {}
 }
 
@@ -81,8 +84,11 @@ export interface PersistentVolumeProps {
  * name carries the environment (`dev-mongodb-pv`). Bind a claim with `PersistentVolumeClaim.forVolume`.
  */
 export class PersistentVolume extends Construct {
+  /** Name of the PersistentVolume. */
   public readonly name: string;
+  /** Its capacity, a Kubernetes quantity. */
   public readonly size: string;
+  /** How it can be mounted. */
   public readonly accessModes: AccessMode[];
   /** The PersistentVolume object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

@@ -57,6 +57,7 @@ export interface StorageClassProps {
  * namespace, and the name carries the environment.
  */
 export class StorageClass extends Construct {
+  /** Name of the StorageClass, as claims refer to it. */
   public readonly name: string;
   /** The StorageClass object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

@@ -134,18 +134,28 @@ export interface EnvFromSource {
 
 /** One container of a pod: image, ports, env, resources, probes, mounts, security context. */
 export class Container {
+  /** Name of the container. */
   public readonly name: string;
+  /** Its image, parsed. */
   public readonly image: Image;
+  /** The ports it exposes. */
   public readonly ports: ContainerPort[];
+  /** Its environment variables, by name. */
   public readonly env: Record<string, EnvValue>;
+  /** Its volume mounts. */
   public readonly mounts: VolumeMount[];
+  /** Its requests and limits. */
   public readonly resources: Resources;
+  /** The visible opt-outs of the secure defaults. */
   public readonly securityExceptions: SecurityExceptions;
   /** One emptyDir per writable path, named after the container and path so it is stable and readable. */
   private readonly writable: VolumeMount[];
   /** Env names added twice, reported at synth. */
   private readonly envClashes: string[] = [];
 
+  /**
+   * @param props What the container was made with.
+   */
   constructor(public readonly props: ContainerProps) {
     this.name = props.name;
     this.image = Image.of(props.image);

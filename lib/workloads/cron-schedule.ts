@@ -57,6 +57,9 @@ export class CronSchedule {
     return new CronSchedule(`${minute} ${hour} * * *`);
   }
 
+  /**
+   * @param expression The five-field cron expression.
+   */
   private constructor(public readonly expression: string) {}
 
   /** The five-field cron expression. */

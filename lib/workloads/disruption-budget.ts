@@ -30,7 +30,9 @@ export interface DisruptionBudgetProps {
 
 /** A PodDisruptionBudget (policy/v1) over a workload's pods. */
 export class DisruptionBudget extends Construct {
+  /** Name of the PodDisruptionBudget object. */
   public readonly name: string;
+  /** The PodDisruptionBudget object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {

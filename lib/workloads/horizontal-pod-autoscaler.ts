@@ -21,6 +21,10 @@ export class MetricTarget {
     return new MetricTarget('AverageValue', quantity);
   }
 
+  /**
+   * @param type Whether the quantity is a total (`Value`) or per pod (`AverageValue`).
+   * @param quantity The target quantity.
+   */
   private constructor(public readonly type: 'Value' | 'AverageValue', public readonly quantity: string) {}
 
   /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
@@ -162,7 +166,15 @@ export class ScalingBehavior {
     return new ScalingBehavior(rules);
   }
 
-  private constructor(public readonly rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }) {}
+  /**
+   * @param rules Scaling rules per direction.
+   */
+  private constructor(public readonly rules: {
+    /** How fast replicas are added. */
+    readonly scaleUp?: ScalingRules;
+    /** How fast replicas are removed. */
+    readonly scaleDown?: ScalingRules;
+  }) {}
 
   /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
@@ -237,8 +249,11 @@ export class HorizontalPodAutoscaler extends Construct {
     return props.target.environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }
 
+  /** Name of the HorizontalPodAutoscaler object. */
   public readonly name: string;
+  /** Lowest replica count. */
   public readonly minReplicas?: number;
+  /** Highest replica count. */
   public readonly maxReplicas?: number;
   /** The HorizontalPodAutoscaler object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

@@ -76,6 +76,7 @@ export class PodTemplate {
   /**
    * @param scope the workload the pod belongs to: with it, references to ConfigMaps and Secrets
    * of the same app are checked and hashed into `Annotations.CONFIG_HASH`.
+   * @param props What the pod was made with.
    */
   constructor(public readonly props: PodTemplateProps, private readonly scope?: IConstruct) {
     this.containers = props.containers.map(toContainer);

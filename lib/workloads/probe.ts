@@ -32,10 +32,36 @@ export interface ProbeTiming {
 
 /** How a probe checks the container. */
 export type ProbeCheck =
-  | { readonly kind: 'http'; readonly path: string; readonly port: number | string; readonly scheme?: 'HTTP' | 'HTTPS' }
-  | { readonly kind: 'tcp'; readonly port: number | string }
-  | { readonly kind: 'grpc'; readonly port: number; readonly service?: string }
-  | { readonly kind: 'exec'; readonly command: string[] };
+  | {
+    /** An HTTP GET. */
+    readonly kind: 'http';
+    /** The path requested. */
+    readonly path: string;
+    /** The container port, by number or name. */
+    readonly port: number | string;
+    /** HTTP or HTTPS (certificates are not verified). */
+    readonly scheme?: 'HTTP' | 'HTTPS';
+  }
+  | {
+    /** A TCP connection. */
+    readonly kind: 'tcp';
+    /** The container port, by number or name. */
+    readonly port: number | string;
+  }
+  | {
+    /** A gRPC health check. */
+    readonly kind: 'grpc';
+    /** The container port, by number. */
+    readonly port: number;
+    /** The service name sent in the health check request. */
+    readonly service?: string;
+  }
+  | {
+    /** A command run in the container; exit code 0 is healthy. */
+    readonly kind: 'exec';
+    /** The command and its arguments (no shell). */
+    readonly command: string[];
+  };
 
 /** A liveness, readiness or startup probe. Nothing adds probes silently: a container has the ones it is given. */
 export class Probe {
@@ -61,7 +87,9 @@ export class Probe {
   }
 
   protected constructor(
+    /** What the probe checks. */
     public readonly check: ProbeCheck,
+    /** When and how often. */
     public readonly timing: ProbeTiming,
     /**
      * Declared worst-case start time in seconds: a startup probe must give the container at least

@@ -11,6 +11,9 @@ export class Cpu {
   public static cores(cores: number): Cpu {
     return new Cpu(Math.round(cores * 1000));
   }
+  /**
+   * @param millicores The amount in millicores.
+   */
   private constructor(public readonly millicores: number) {}
   /** The quantity as Kubernetes writes it, e.g. `250m`. */
   public toString(): string {
@@ -28,6 +31,9 @@ export class Memory {
   public static gibibytes(gibibytes: number): Memory {
     return new Memory(Math.round(gibibytes * 1024));
   }
+  /**
+   * @param mebibytes The amount in MiB.
+   */
   private constructor(public readonly mebibytes: number) {}
   /** The quantity as Kubernetes writes it, e.g. `512Mi`. */
   public toString(): string {
@@ -37,11 +43,17 @@ export class Memory {
 
 /** Sizes of the resource presets. */
 export enum ResourceSize {
+  /** The smallest preset. */
   NANO = 'nano',
+  /** A very small preset. */
   MICRO = 'micro',
+  /** A small preset. */
   SMALL = 'small',
+  /** A medium preset. */
   MEDIUM = 'medium',
+  /** A large preset. */
   LARGE = 'large',
+  /** The largest preset. */
   XLARGE = 'xlarge',
 }
 
@@ -86,6 +98,10 @@ export class Resources {
     return new Resources(props, false);
   }
 
+  /**
+   * @param props The requests and limits.
+   * @param scalable Whether the environment's `resourceScale` applies (presets only).
+   */
   private constructor(public readonly props: ResourcesProps, public readonly scalable: boolean) {}
 
   /** These resources scaled by an environment factor (presets only), never below 10m / 16Mi. */

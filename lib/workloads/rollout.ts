@@ -12,6 +12,10 @@ export class PodCount {
     return new PodCount(percent, true);
   }
 
+  /**
+   * @param value The number, or the percentage.
+   * @param isPercent Whether `value` is a percentage.
+   */
   private constructor(public readonly value: number, public readonly isPercent: boolean) {}
 
   /** Whether this is zero pods. */
@@ -68,6 +72,9 @@ export class DeploymentStrategy {
     return new DeploymentStrategy('Recreate', {});
   }
 
+  /**
+   * @param type The Kubernetes strategy type.
+   */
   private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
 
   /** What is wrong with this value, fields named under `field`; empty when it is valid. */

@@ -30,6 +30,10 @@ export class StatefulSetUpdateStrategy {
     return new StatefulSetUpdateStrategy('OnDelete');
   }
 
+  /**
+   * @param type The Kubernetes strategy type.
+   * @param partition Pods with an ordinal below it keep the old revision.
+   */
   private constructor(public readonly type: 'RollingUpdate' | 'OnDelete', public readonly partition?: number) {}
 
   /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */

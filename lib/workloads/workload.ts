@@ -30,9 +30,13 @@ export interface WorkloadProps extends PodTemplateProps {
  * of the stable labels only, and a {@link PodTemplate} with its checks.
  */
 export abstract class Workload extends Construct {
+  /** Name of the workload object (default: the construct id). */
   public readonly name: string;
+  /** The AppChart it belongs to. */
   public readonly chart: AppChart;
+  /** Its pod template. */
   public readonly pod: PodTemplate;
+  /** What the workload was made with. */
   protected readonly props: WorkloadProps;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
