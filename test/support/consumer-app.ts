@@ -87,6 +87,8 @@ export function packLibrary(): PackedLibrary {
     fs.renameSync(`${listing}.${process.pid}`, listing);
     fs.copyFileSync(path.join(work, report[0].filename), `${tarball}.${process.pid}`);
     fs.renameSync(`${tarball}.${process.pid}`, tarball);
+    // Tarballs of earlier sources are never used again.
+    for (const old of fs.readdirSync(CACHE).filter((f) => !f.startsWith(key) && /\.(tgz|json)$/.test(f))) fs.rmSync(path.join(CACHE, old), { force: true });
     return { tarball, files: names };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
