@@ -73,7 +73,10 @@ describe('the packed library in a consumer app', () => {
   }, 90_000);
 
   test("the app's own jest snapshot test passes (ts-jest)", () => {
-    const tested = run(app!, 'npx', ['jest', '--ci']);
+    // `npx jest test/consumer.test.ts -u` updates the fixture's snapshot as well.
+    const updating = (expect.getState() as any).snapshotState?._updateSnapshot === 'all';
+    const tested = run(app!, 'npx', updating ? ['jest', '--ci=false', '-u'] : ['jest', '--ci']);
     expect(tested).toMatchObject({ status: 0, output: expect.stringContaining('1 passed') });
+    if (updating) fs.cpSync(path.join(app!, '__snapshots__'), path.join(FIXTURE, '__snapshots__'), { recursive: true });
   }, 90_000);
 });
