@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Fixture apps run their own jest (test/consumer.test.ts).
+  testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

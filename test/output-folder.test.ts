@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OutputFolder } from '../lib';
+import { OutputFolder } from '../lib/core/output-folder';
 
 /** Every file under `dir` with its content, and every folder (as `path/`). */
 function tree(dir: string, rel = ''): Record<string, string> {

@@ -1,4 +1,5 @@
-import { Deployment, PodSecurityLevel, podSecurityProblems } from '../lib';
+import { Deployment, PodSecurityLevel } from '../lib';
+import { podSecurityProblems } from '../lib/policy/pod-security';
 import { goodPodSpec } from './fixtures/policy-stack';
 import { find, render } from './support/harness';
 

@@ -1,6 +1,7 @@
 import {
-  AppChart, applyHighAvailability, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount,
+  AppChart, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount,
 } from '../lib';
+import { applyHighAvailability } from '../lib/workloads/disruption-budget';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';

@@ -1,7 +1,7 @@
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
-import { YamlWriter } from '../lib';
+import { YamlWriter } from '../lib/core/yaml-writer';
 
 /** Characters the writer escapes where the `yaml` package writes them raw (other readers change them). */
 const ESCAPED = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;

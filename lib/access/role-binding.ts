@@ -61,7 +61,7 @@ export interface RoleBindingProps {
   readonly name?: string;
 }
 
-/** Runtime shape of {@link RoleBindingProps}. */
+/** Runtime shape of {@link RoleBindingProps}. @internal */
 export const RoleBindingPropsSchema = z.strictObject({
   role: z.union([
     instanceOf(Role, 'a Role'),
@@ -77,7 +77,9 @@ const DEFAULT_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit', 'view'];
 
 /** Grants a Role, or a ClusterRole's permissions, inside the binding's namespace. */
 export class RoleBinding extends Construct {
+  /** Name of the RoleBinding object. */
   public readonly name: string;
+  /** The RoleBinding object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
@@ -97,7 +99,9 @@ export class RoleBinding extends Construct {
 
 /** Grants a ClusterRole everywhere in the cluster. Prefer a RoleBinding per namespace. */
 export class ClusterRoleBinding extends Construct {
+  /** Name of the ClusterRoleBinding object. */
   public readonly name: string;
+  /** The ClusterRoleBinding object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {

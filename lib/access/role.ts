@@ -63,7 +63,7 @@ export interface RoleProps {
 }
 
 const words = z.array(str).optional();
-/** Runtime shape of {@link PolicyRule}. */
+/** Runtime shape of {@link PolicyRule}. @internal */
 export const PolicyRuleSchema = z.strictObject({
   apiGroups: words,
   resources: words,
@@ -71,7 +71,7 @@ export const PolicyRuleSchema = z.strictObject({
   resourceNames: words,
   nonResourceUrls: words,
 });
-/** Runtime shape of {@link RoleProps}. */
+/** Runtime shape of {@link RoleProps}. @internal */
 export const RolePropsSchema = z.strictObject({
   name: str.optional(),
   rules: z.array(PolicyRuleSchema),
@@ -85,8 +85,11 @@ const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 
 /** A namespaced set of permissions, granted by a RoleBinding in the same namespace. */
 export class Role extends Construct {
+  /** Kind of the object, as a RoleBinding's `roleRef` names it. */
   public readonly kind = 'Role';
+  /** Name of the Role object. */
   public readonly name: string;
+  /** The Role object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly rules: PolicyRule[];
 
@@ -112,8 +115,11 @@ export class Role extends Construct {
 
 /** A cluster-wide set of permissions (or one reused in many namespaces through RoleBindings). */
 export class ClusterRole extends Construct {
+  /** Kind of the object, as a binding's `roleRef` names it. */
   public readonly kind = 'ClusterRole';
+  /** Name of the ClusterRole object. */
   public readonly name: string;
+  /** The ClusterRole object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly rules: PolicyRule[];
 

@@ -7,7 +7,7 @@ import { addProblems } from '../core/problem';
 import { z } from 'zod';
 import { bool, checkProps, constructId, str } from '../core/schema';
 
-/** Runtime shape of {@link ServiceAccountProps}. */
+/** Runtime shape of {@link ServiceAccountProps}. @internal */
 export const ServiceAccountPropsSchema = z.strictObject({ name: str.optional(), automountToken: bool.optional() });
 
 /** Props of a {@link ServiceAccount}. */
@@ -28,6 +28,7 @@ export interface ServiceAccountProps {
 
 /** An identity for pods (the notes, 000 and 004): what RBAC bindings grant permissions to. */
 export class ServiceAccount extends Construct {
+  /** Name of the ServiceAccount, as pods and bindings refer to it. */
   public readonly name: string;
   /** Namespace the account lives in (the chart's). */
   public readonly namespace?: string;

@@ -29,7 +29,7 @@ export interface TeamRolesProps {
   readonly groupPrefix?: string;
 }
 
-/** Runtime shape of {@link TeamRolesProps}. */
+/** Runtime shape of {@link TeamRolesProps}. @internal */
 export const TeamRolesPropsSchema = z.strictObject({
   groups: z.partialRecord(oneOf(TeamRole), z.array(str)).optional(),
   groupPrefix: str.optional(),

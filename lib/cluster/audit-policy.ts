@@ -131,7 +131,7 @@ export interface AuditPolicyProps extends AuditPolicySpec {
 }
 
 const strings = z.array(str).optional();
-/** Runtime shape of {@link AuditRule}; reachability and coverage are checked by {@link analyzeAuditPolicy}. */
+/** Runtime shape of {@link AuditRule}; reachability and coverage are checked by {@link analyzeAuditPolicy}. @internal */
 export const AuditRuleSchema = z.strictObject({
   level: str.describe('use one of None, Metadata, Request, RequestResponse'),
   users: strings,
@@ -144,7 +144,7 @@ export const AuditRuleSchema = z.strictObject({
   omitManagedFields: bool.optional(),
   allowSensitiveBodies: bool.optional(),
 });
-/** Runtime shape of {@link AuditPolicyProps}. */
+/** Runtime shape of {@link AuditPolicyProps}. @internal */
 export const AuditPolicyPropsSchema = z.strictObject({
   name: str.optional(),
   rules: z.array(AuditRuleSchema),
@@ -170,6 +170,7 @@ export interface AuditPolicyAnalysis {
  * requests match no rule, or when a rule logs bodies of credentials without saying so.
  */
 export class AuditPolicy extends Construct {
+  /** Name of the policy (`metadata.name` of the file). */
   public readonly name: string;
   /** The Policy object (escape hatch). */
   public readonly apiObject: ApiObject;

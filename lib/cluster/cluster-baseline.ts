@@ -4,7 +4,7 @@ import { TeamRolesPropsSchema } from '../access/team-roles';
 import { z } from 'zod';
 import { checkProps, constructId } from '../core/schema';
 
-/** Runtime shape of {@link ClusterBaselineProps}. */
+/** Runtime shape of {@link ClusterBaselineProps}. @internal */
 export const ClusterBaselinePropsSchema = z.strictObject({
   namespace: NamespacePropsSchema.omit({ name: true }).optional(),
   teams: TeamRolesPropsSchema.optional(),
@@ -39,8 +39,11 @@ export interface ClusterBaselineProps {
  * in a folder Argo CD does not sync.
  */
 export class ClusterBaseline extends Construct {
+  /** The environment's Namespace, with its LimitRange and ResourceQuota. */
   public readonly namespace: Namespace;
+  /** The admin, deployer and viewer roles of the teams. */
   public readonly teams: TeamRoles;
+  /** Default deny and DNS egress for the namespace; add allowances to it. */
   public readonly network: NetworkIsolation;
 
   constructor(scope: Construct, id: string, props: ClusterBaselineProps = {}) {

@@ -13,7 +13,7 @@ import { checkProps, constructId, str } from '../core/schema';
 const AMOUNTS = z.strictObject({ cpu: CpuSchema.optional(), memory: MemorySchema.optional() }).optional();
 const QUANTITY = str.optional().describe('write it like "1Gi" or "500Mi"');
 
-/** Runtime shape of {@link LimitRangeProps}; amounts and their order are checked at synth. */
+/** Runtime shape of {@link LimitRangeProps}; amounts and their order are checked at synth. @internal */
 export const LimitRangePropsSchema = z.strictObject({
   name: str.optional(),
   namespace: str.optional(),
@@ -105,7 +105,9 @@ export class LimitRange extends Construct {
     };
   }
 
+  /** Name of the LimitRange object. */
   public readonly name: string;
+  /** The LimitRange object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps = {}) {

@@ -13,7 +13,7 @@ import { LimitRangePropsSchema } from './limit-range';
 import { z } from 'zod';
 import { checkProps, constructId, oneOf, str } from '../core/schema';
 
-/** Runtime shape of {@link NamespaceProps}. */
+/** Runtime shape of {@link NamespaceProps}. @internal */
 export const NamespacePropsSchema = z.strictObject({
   name: str.optional(),
   podSecurity: oneOf(PodSecurityLevel).optional(),
@@ -63,9 +63,13 @@ export const POD_SECURITY_EXCEPTION = `${Annotations.PREFIX}/pod-security-except
  * the LimitRange and ResourceQuota are created inside it.
  */
 export class Namespace extends Construct {
+  /** Name of the Namespace. */
   public readonly name: string;
+  /** The Namespace object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
+  /** Its LimitRange, unless turned off. */
   public readonly limitRange?: LimitRange;
+  /** Its ResourceQuota, unless turned off. */
   public readonly quota?: ResourceQuota;
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {

@@ -10,7 +10,7 @@ import { Cpu, CpuSchema, Memory, MemorySchema } from '../workloads/resources';
 import { z } from 'zod';
 import { checkProps, constructId, num, str } from '../core/schema';
 
-/** Runtime shape of {@link ResourceQuotaProps}; amounts are checked at synth. */
+/** Runtime shape of {@link ResourceQuotaProps}; amounts are checked at synth. @internal */
 export const ResourceQuotaPropsSchema = z.strictObject({
   name: str.optional(),
   namespace: str.optional(),
@@ -79,7 +79,8 @@ export interface ResourceQuotaProps {
   readonly requestsStorage?: string;
 }
 
-type QuotaAmounts = Required<Omit<ResourceQuotaProps, 'name' | 'namespace' | 'limitsCpu'>> & Pick<ResourceQuotaProps, 'limitsCpu'>;
+/** The amounts of a ResourceQuota: every limit set (`limitsCpu` only where the environment caps CPU). */
+export type QuotaAmounts = Required<Omit<ResourceQuotaProps, 'name' | 'namespace' | 'limitsCpu'>> & Pick<ResourceQuotaProps, 'limitsCpu'>;
 
 /**
  * A namespace's resource ceiling (the notes, 001), sized by the environment profile. The
@@ -105,7 +106,9 @@ export class ResourceQuota extends Construct {
     };
   }
 
+  /** Name of the ResourceQuota object. */
   public readonly name: string;
+  /** The ResourceQuota object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps = {}) {

@@ -29,7 +29,7 @@ export interface ConfigMapProps {
   readonly immutable?: boolean;
 }
 
-/** Runtime shape of {@link ConfigMapProps}; names, keys and the size are checked at synth. */
+/** Runtime shape of {@link ConfigMapProps}; names, keys and the size are checked at synth. @internal */
 export const ConfigMapPropsSchema = z.strictObject({
   name: str.optional(),
   component: str.optional(),
@@ -55,8 +55,11 @@ export function configSizeProblems(kind: string, data: Record<string, string>): 
 
 /** Non-secret configuration. Its {@link contentHash} lets pods that read it roll when it changes. */
 export class ConfigMap extends Construct {
+  /** Name of the ConfigMap, as pods refer to it. */
   public readonly name: string;
+  /** Its keys and values. */
   public readonly data: Record<string, string>;
+  /** The ConfigMap object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {

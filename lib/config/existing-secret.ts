@@ -7,7 +7,7 @@ import { addProblems } from '../core/problem';
 import { z } from 'zod';
 import { checkProps, constructId, str } from '../core/schema';
 
-/** Runtime shape of {@link ExistingSecretProps}. */
+/** Runtime shape of {@link ExistingSecretProps}. @internal */
 export const ExistingSecretPropsSchema = z.strictObject({
   name: str,
   keys: z.array(str).describe('list the keys the Secret holds, e.g. ["password"]'),
@@ -34,6 +34,7 @@ export class ExistingSecret extends Construct implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
+  /** Who creates the Secret, for the reader. */
   public readonly createdBy: string;
 
   constructor(scope: Construct, id: string, props: ExistingSecretProps) {

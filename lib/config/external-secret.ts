@@ -64,7 +64,7 @@ export interface ExternalSecretProps {
   readonly refreshInterval?: string;
 }
 
-/** Runtime shape of {@link ExternalSecretProps}; names, keys and the interval are checked at synth. */
+/** Runtime shape of {@link ExternalSecretProps}; names, keys and the interval are checked at synth. @internal */
 export const ExternalSecretPropsSchema = z.strictObject({
   name: str.optional(),
   component: str.optional(),

@@ -28,6 +28,9 @@ export class SecretValue {
     return checkArguments(new SecretValue(value), schemaProblems(str.describe('give the value as a string'), value, '', ''));
   }
 
+  /**
+   * @param value The value, as given.
+   */
   private constructor(public readonly value: string) {}
 }
 
@@ -60,6 +63,7 @@ export interface SecretProps {
 /**
  * Runtime shape of {@link SecretProps}. Values are checked at synth, where a value that is not a
  * SecretValue is reported without showing it.
+ * @internal
  */
 export const SecretPropsSchema = z.strictObject({
   name: str.optional(),
@@ -78,6 +82,7 @@ export class Secret extends Construct implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
+  /** The Secret object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly data: Record<string, string>;
 

@@ -44,7 +44,7 @@ export interface AppChartProps {
   readonly version?: string;
 }
 
-/** Runtime shape of {@link AppChartProps}. */
+/** Runtime shape of {@link AppChartProps}. @internal */
 export const AppChartPropsSchema = z.strictObject({
   environment: instanceOf(Environment, 'an Environment', 'make it with Environment.dev(), .stage(), .prod() or .of()'),
   appName: str.optional(),
@@ -85,9 +85,11 @@ export class AppChart extends Chart {
     return found ?? outsideAppChart(scope);
   }
 
+  /** The environment the app is rendered for. */
   public readonly environment: Environment;
   /** The app name (`app.kubernetes.io/part-of`). */
   public readonly appName: string;
+  /** The app version (the default `app.kubernetes.io/version`). */
   public readonly version: string;
 
   constructor(scope: Construct, id: string, given: AppChartProps) {

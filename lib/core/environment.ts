@@ -13,8 +13,11 @@ export enum ImagePolicy {
 
 /** Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
+  /** No restrictions. */
   PRIVILEGED = 'privileged',
+  /** Prevents known privilege escalations (host namespaces, privileged containers, ...). */
   BASELINE = 'baseline',
+  /** Hardened: non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp. */
   RESTRICTED = 'restricted',
 }
 
@@ -79,7 +82,7 @@ export interface EnvironmentProps {
   readonly sync?: SyncPolicy;
 }
 
-/** Runtime shape of {@link EnvironmentProps}; ranges are checked by {@link Environment.problems}. */
+/** Runtime shape of {@link EnvironmentProps}; ranges are checked by {@link Environment.problems}. @internal */
 export const EnvironmentPropsSchema = z.strictObject({
   name: str,
   namespace: str.optional(),
@@ -94,7 +97,14 @@ export const EnvironmentPropsSchema = z.strictObject({
 });
 
 /** Defaults shared by the presets; each preset states only what makes it different. */
-type PresetProps = Omit<EnvironmentProps, 'name'> & { readonly name?: string };
+/** Props of the presets (`Environment.dev()`, ...): an EnvironmentProps whose name defaults to the preset's. */
+export type PresetProps = Omit<EnvironmentProps, 'name'> & {
+  /**
+   * Name of the environment.
+   * @default - the preset's: 'dev', 'qa', 'stage' or 'prod'
+   */
+  readonly name?: string;
+};
 
 /**
  * A deployment environment (dev, stage, prod, ...): the typed profile every construct reads.
@@ -142,15 +152,25 @@ export class Environment {
     return new Environment(props);
   }
 
+  /** Name: output folder and `environment` label. */
   public readonly name: string;
+  /** Namespace of the objects (default: the name). */
   public readonly namespace: string;
+  /** Replicas of a stateless workload. */
   public readonly replicas: number;
+  /** Factor applied to resource presets. */
   public readonly resourceScale: number;
+  /** Domain ingress hosts are made under. */
   public readonly baseDomain: string;
+  /** Which image references are accepted. */
   public readonly imagePolicy: ImagePolicy;
+  /** Pod Security Standards level workloads must meet. */
   public readonly podSecurity: PodSecurityLevel;
+  /** Replica bounds of autoscaled workloads; undefined when autoscaling is off. */
   public readonly autoscaling?: AutoscalingPolicy;
+  /** Whether workloads of 2+ replicas get disruption budgets and spreading. */
   public readonly highAvailability: boolean;
+  /** How Argo CD syncs the environment. */
   public readonly sync: SyncPolicy;
 
   /** What the runtime check of the props found; such an environment is refused by the platform. */

@@ -1,12 +1,11 @@
-export * from './problem';
-export * from './schema';
+// Public API of the core. The synth machinery (yaml-writer, output-folder, rendered-json,
+// quantity, config-hash) and the problem helpers are internal: import them from their modules.
+export { formatProblem } from './problem';
+export type { Problem } from './problem';
 export * from './names';
 export * from './environment';
 export * from './labels';
-export * from './app-chart';
+export { AppChart } from './app-chart';
+export type { AppChartProps, ComponentIdentity } from './app-chart';
 export * from './platform';
-export * from './quantity';
-export * from './yaml-writer';
-export * from './output-folder';
-export * from './rendered-json';
-export * from './config-hash';
+export type { ConfigReference, IConfigSource, ConfigSourceInfo } from './config-hash';

@@ -3,11 +3,17 @@
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
  */
 export class Labels {
+  /** The component's name. */
   public static readonly NAME = 'app.kubernetes.io/name';
+  /** Name and environment of the component. */
   public static readonly INSTANCE = 'app.kubernetes.io/instance';
+  /** Image tag of a workload, else the app's version. */
   public static readonly VERSION = 'app.kubernetes.io/version';
+  /** The component's role, e.g. `frontend`. */
   public static readonly COMPONENT = 'app.kubernetes.io/component';
+  /** The app. */
   public static readonly PART_OF = 'app.kubernetes.io/part-of';
+  /** The tool that renders the object (`cdk8s`). */
   public static readonly MANAGED_BY = 'app.kubernetes.io/managed-by';
   /** The environment an object belongs to (dev, stage, prod, ...). */
   public static readonly ENVIRONMENT = 'environment';

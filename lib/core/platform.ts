@@ -29,7 +29,7 @@ export interface StackDefinition {
   define(chart: AppChart): void;
 }
 
-/** Runtime shape of a {@link StackDefinition}. */
+/** Runtime shape of a {@link StackDefinition}. @internal */
 export const StackDefinitionSchema = z.strictObject({
   name: str,
   version: str.optional(),
@@ -99,7 +99,7 @@ export interface PlatformProps {
   readonly outputs?: OutputGenerator[];
 }
 
-/** Runtime shape of {@link PlatformProps}. */
+/** Runtime shape of {@link PlatformProps}. @internal */
 export const PlatformPropsSchema = z.strictObject({
   environments: z.array(z.custom<Environment>((v) => v instanceof Environment, { message: 'must be an Environment', params: { fix: 'make it with Environment.dev(), .qa(), .stage(), .prod() or .of()' } })),
   stacks: z.array(StackDefinitionSchema),
@@ -110,13 +110,19 @@ export const PlatformPropsSchema = z.strictObject({
 
 /** The result of rendering: file contents by relative path, and warnings. */
 export interface Rendering {
+  /** File contents by path relative to the output folder. */
   readonly files: Map<string, string>;
+  /** Every rendered object, with its environment, app and construct path. */
   readonly manifests: Manifest[];
+  /** Findings that do not fail the synth. */
   readonly warnings: string[];
 }
 
 /** Thrown when a synth finds problems; lists all of them, one per line. */
 export class SynthError extends Error {
+  /**
+   * @param problems Every problem, one line each: path, field, message, value and fix.
+   */
   constructor(public readonly problems: string[]) {
     super(`Synth failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
     this.name = 'SynthError';
@@ -129,6 +135,9 @@ export class SynthError extends Error {
  * checks of all environments passed: a failing synth writes nothing.
  */
 export class Platform {
+  /**
+   * @param props The environments and stacks to render.
+   */
   constructor(public readonly props: PlatformProps) {}
 
   /** Renders every environment in memory; throws a {@link SynthError} listing every problem. */

@@ -9,7 +9,7 @@ import { addProblems, formatProblem, Problem } from './problem';
  * what the schema refuses becomes a {@link Problem} naming the field, the value and the fix.
  */
 
-/** A problem raised while a stack is defined; the Platform lists it with the others instead of stopping. */
+/** A problem raised while a stack is defined; the Platform lists it with the others instead of stopping. @internal */
 export class ProblemError extends Error {
   constructor(
     public readonly problems: Problem[],
@@ -26,6 +26,7 @@ export class ProblemError extends Error {
 /**
  * The problems of `input` against `schema`, with fields under `prefix` (e.g. `timing.`); `root`
  * names the field when `input` itself is refused.
+ * @internal
  */
 export function schemaProblems(schema: z.ZodType, input: unknown, prefix = '', root = 'props'): Problem[] {
   const result = schema.safeParse(input);
@@ -40,13 +41,14 @@ const refusedArguments = new WeakMap<object, Problem[]>();
  * Checks the arguments of a factory (`Probe.fromHttpGet`, `EnvValue.value`, ...), which has no
  * construct path to report at: what does not fit is carried by the value `made`, and the construct
  * that uses the value reports it under its own field ({@link refusedArgumentsOf}). Returns `made`.
+ * @internal
  */
 export function checkArguments<T extends object>(made: T, problems: Problem[]): T {
   if (problems.length) refusedArguments.set(made, [...(refusedArguments.get(made) ?? []), ...problems]);
   return made;
 }
 
-/** The refused arguments a value object carries, with fields under `field`. */
+/** The refused arguments a value object carries, with fields under `field`. @internal */
 export function refusedArgumentsOf(value: unknown, field: string): Problem[] {
   const problems = typeof value === 'object' && value !== null ? refusedArguments.get(value) : undefined;
   return (problems ?? []).map((p) => ({ ...p, field: p.field === '' ? field : p.field.startsWith('[') ? `${field}${p.field}` : `${field}.${p.field}` }));
@@ -57,6 +59,7 @@ export function refusedArgumentsOf(value: unknown, field: string): Problem[] {
  * registered on the construct (so the synth lists them with its path) and a registered
  * {@link ProblemError} is thrown: building the construct from such props would fail in ways
  * that say nothing to its author.
+ * @internal
  */
 export function checkProps(scope: IConstruct, schema: z.ZodType, props: unknown): void {
   const problems = schemaProblems(schema, props);
@@ -70,6 +73,7 @@ export function checkProps(scope: IConstruct, schema: z.ZodType, props: unknown)
  * The id a construct is created with: `id` itself, or, when the scope already has a child of
  * that id (or the id is not a string), a free id, with a problem reported on the scope. So a
  * duplicate id is one clear line and the rest of the stack is still defined and checked.
+ * @internal
  */
 export function constructId(scope: Construct, id: unknown): string {
   if (!Construct.isConstruct(scope)) {
@@ -93,23 +97,23 @@ export function constructId(scope: Construct, id: unknown): string {
 
 // ---- Schema building blocks -------------------------------------------------------------------
 
-/** Any string. */
+/** Any string. @internal */
 export const str = z.string();
-/** A finite number (zod refuses NaN and ±Infinity); ranges are checked where the field is known. */
+/** A finite number (zod refuses NaN and ±Infinity); ranges are checked where the field is known. @internal */
 export const num = z.number();
-/** true or false. */
+/** true or false. @internal */
 export const bool = z.boolean();
-/** A map of strings to strings, e.g. labels or ConfigMap data. */
+/** A map of strings to strings, e.g. labels or ConfigMap data. @internal */
 export const stringMap = z.record(z.string(), z.string());
-/** A port by number or name. */
+/** A port by number or name. @internal */
 export const portRef = z.union([z.number(), z.string()]).describe('use a container port number (1-65535) or its name');
 
-/** An instance of `type`, described as `what` in the problem. */
+/** An instance of `type`, described as `what` in the problem. @internal */
 export function instanceOf<T>(type: Function & { prototype: T }, what: string, fix?: string): z.ZodType<T> {
   return z.custom<T>((v) => v instanceof type, { message: `must be ${what}`, params: { fix: fix ?? `pass ${what}` } });
 }
 
-/** An object with the given methods (duck typing, so objects of other libraries fit too). */
+/** An object with the given methods (duck typing, so objects of other libraries fit too). @internal */
 export function withMethods<T>(what: string, methods: string[], fix?: string): z.ZodType<T> {
   return z.custom<T>((v) => typeof v === 'object' && v !== null && methods.every((m) => typeof (v as any)[m] === 'function'), {
     message: `must be ${what}`,
@@ -117,7 +121,7 @@ export function withMethods<T>(what: string, methods: string[], fix?: string): z
   });
 }
 
-/** One of the values of a string enum. */
+/** One of the values of a string enum. @internal */
 export function oneOf<T extends Record<string, string>>(e: T): z.ZodType<T[keyof T]> {
   return z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
 }
@@ -268,6 +272,7 @@ function shapeOf(schema: any): Record<string, unknown> | undefined {
 /**
  * The name of a referenced object given either by name or as an object with a `name` (a
  * cdk8s-plus-27 ConfigMap or Secret); anything else is returned as given, for the schema to refuse.
+ * @internal
  */
 export function refName(ref: string | { readonly name: string }): string {
   const r: unknown = ref;

@@ -39,7 +39,7 @@ export interface ArgoCdApplicationProps {
   readonly sync?: SyncPolicy;
 }
 
-/** Runtime shape of {@link ArgoCdApplicationProps}. */
+/** Runtime shape of {@link ArgoCdApplicationProps}. @internal */
 export const ArgoCdApplicationPropsSchema = z.strictObject({
   name: str.optional(),
   project: instanceOf(ArgoCdProject, 'an ArgoCdProject'),
@@ -64,7 +64,9 @@ const AUTOMATED_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDu
  * (production) waits for a human, who sees the diff first.
  */
 export class ArgoCdApplication extends Construct {
+  /** Name of the Application. */
   public readonly name: string;
+  /** How Argo CD syncs it. */
   public readonly sync: SyncPolicy;
   /** The Application object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -4,7 +4,7 @@ import { StackDefinition } from '../core/platform';
 import { z } from 'zod';
 import { bool, ProblemError, schemaProblems, str } from '../core/schema';
 
-/** Runtime shape of {@link ArgoCdDeliveryProps}. */
+/** Runtime shape of {@link ArgoCdDeliveryProps}. @internal */
 export const ArgoCdDeliveryPropsSchema = z.strictObject({
   repoURL: str,
   targetRevision: str.optional(),

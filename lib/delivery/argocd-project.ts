@@ -53,7 +53,7 @@ export interface ArgoCdProjectProps {
   readonly description?: string;
 }
 
-/** Runtime shape of {@link ArgoCdProjectProps}. */
+/** Runtime shape of {@link ArgoCdProjectProps}. @internal */
 export const ArgoCdProjectPropsSchema = z.strictObject({
   name: str.optional(),
   sourceRepos: z.array(str),
@@ -70,9 +70,13 @@ const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
  * kinds its Applications may touch. Lives in the `argocd` namespace.
  */
 export class ArgoCdProject extends Construct {
+  /** Name of the AppProject. */
   public readonly name: string;
+  /** API server its Applications deploy to. */
   public readonly server: string;
+  /** Namespaces its Applications may deploy to. */
   public readonly namespaces: string[];
+  /** Repositories its Applications may read. */
   public readonly sourceRepos: string[];
   /** The AppProject object (escape hatch). */
   public readonly apiObject: ApiObject;

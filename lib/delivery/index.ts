@@ -1,4 +1,5 @@
-export * from './argocd-project';
+export { ARGOCD_NAMESPACE, IN_CLUSTER, ArgoCdProject } from './argocd-project';
+export type { GroupKind, ArgoCdProjectProps } from './argocd-project';
 export * from './argocd-application';
 export * from './argocd-delivery';
 export * from './argocd-check';

@@ -82,20 +82,20 @@ export interface IngressProps {
   readonly ingressClassName?: string;
 }
 
-/** A Service as an Ingress backend takes it: one of this library, or a cdk8s-plus-27 Service. */
+/** A Service as an Ingress backend takes it: one of this library, or a cdk8s-plus-27 Service. @internal */
 export const IngressServiceSchema = z.custom<Service | kplus.Service>((v) => v instanceof Service || v instanceof kplus.Service, {
   message: 'must be a Service of this library or of cdk8s-plus-27',
   params: { fix: 'pass the Service construct itself' },
 });
-/** Runtime shape of {@link IngressPath}. */
+/** Runtime shape of {@link IngressPath}. @internal */
 export const IngressPathSchema = z.strictObject({
   path: str.describe('give an absolute request path, e.g. "/api"'),
   backend: z.strictObject({ service: IngressServiceSchema, port: portRef.optional() }),
   pathType: oneOf(PathType).optional(),
 });
-/** Runtime shape of {@link IngressRule}. */
+/** Runtime shape of {@link IngressRule}. @internal */
 export const IngressRuleSchema = z.strictObject({ host: str.describe('use chart.environment.host(\'<app>\')'), paths: z.array(IngressPathSchema) });
-/** Runtime shape of {@link IngressProps}; hosts, paths and backends are checked at synth. */
+/** Runtime shape of {@link IngressProps}; hosts, paths and backends are checked at synth. @internal */
 export const IngressPropsSchema = z.strictObject({
   name: str.optional(),
   component: str.optional(),
@@ -121,6 +121,7 @@ export class Ingress extends Construct {
     return `${host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}-tls`;
   }
 
+  /** Name of the Ingress object. */
   public readonly name: string;
   /** The Ingress object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -11,7 +11,7 @@ import { bool, checkProps, constructId, instanceOf, portRef, str, stringMap } fr
 /** A workload: a library one, or a cdk8s-plus-27 Deployment, StatefulSet, Pod or `Pods.select(...)`. */
 export type WorkloadLike = Workload | kplus.IPodSelector;
 
-/** Runtime shape of {@link NetworkIsolationProps}. */
+/** Runtime shape of {@link NetworkIsolationProps}. @internal */
 export const NetworkIsolationPropsSchema = z.strictObject({
   baseline: bool.optional(),
   ingressController: z.strictObject({ namespace: str.optional(), podLabels: stringMap.optional() }).optional(),

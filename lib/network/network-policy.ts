@@ -71,6 +71,7 @@ export class NetworkPeer {
     return elsewhere === undefined ? this.peer : { ...this.peer, namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: elsewhere } } };
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -118,7 +119,9 @@ export interface NetworkRule {
 
 /** Traffic directions a policy isolates. */
 export enum PolicyType {
+  /** Rules for incoming traffic. */
   INGRESS = 'Ingress',
+  /** Rules for outgoing traffic. */
   EGRESS = 'Egress',
 }
 
@@ -152,13 +155,13 @@ export interface NetworkPolicyProps {
   readonly policyTypes?: PolicyType[];
 }
 
-/** A network peer, as rules take it. */
+/** A network peer, as rules take it. @internal */
 export const NetworkPeerSchema = instanceOf(NetworkPeer, 'a NetworkPeer', 'use NetworkPeer.workload(...), .pods(...), .namespace(...) or .cidr(...)');
-/** Runtime shape of {@link NetworkPort}; ranges are checked at synth. */
+/** Runtime shape of {@link NetworkPort}; ranges are checked at synth. @internal */
 export const NetworkPortSchema = z.strictObject({ port: portRef, protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() });
-/** Runtime shape of {@link NetworkRule}. */
+/** Runtime shape of {@link NetworkRule}. @internal */
 export const NetworkRuleSchema = z.strictObject({ peers: z.array(NetworkPeerSchema), ports: z.array(NetworkPortSchema).optional() });
-/** Runtime shape of {@link NetworkPolicyProps}. */
+/** Runtime shape of {@link NetworkPolicyProps}. @internal */
 export const NetworkPolicyPropsSchema = z.strictObject({
   name: str.optional(),
   selector: z.union([PodSelectorSchema, stringMap]).optional().describe('give a workload of this library or a map of pod labels'),
@@ -172,7 +175,9 @@ export const NetworkPolicyPropsSchema = z.strictObject({
  * any policy for a direction accepts only what some policy allows (an OR over policies).
  */
 export class NetworkPolicy extends Construct {
+  /** Name of the NetworkPolicy object. */
   public readonly name: string;
+  /** The NetworkPolicy object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {

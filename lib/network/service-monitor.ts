@@ -9,7 +9,7 @@ import { Service } from './service';
 import { z } from 'zod';
 import { checkProps, constructId, instanceOf, str, stringMap } from '../core/schema';
 
-/** Runtime shape of {@link ServiceMonitorProps}. */
+/** Runtime shape of {@link ServiceMonitorProps}. @internal */
 export const ServiceMonitorPropsSchema = z.strictObject({
   service: instanceOf(Service, 'a Service of this library'),
   port: str.optional(),
@@ -60,6 +60,7 @@ const DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
  * environments or apps are never scraped by mistake.
  */
 export class ServiceMonitor extends Construct {
+  /** Name of the ServiceMonitor object. */
   public readonly name: string;
   /** The ServiceMonitor object (escape hatch). */
   public readonly apiObject: ApiObject;

@@ -33,12 +33,15 @@ export interface ServicePort {
 
 /** Service types. */
 export enum ServiceType {
+  /** Reachable inside the cluster only. */
   CLUSTER_IP = 'ClusterIP',
+  /** Also on a port of every node. */
   NODE_PORT = 'NodePort',
+  /** Also through a cloud load balancer. */
   LOAD_BALANCER = 'LoadBalancer',
 }
 
-/** Runtime shape of {@link ServicePort}; ranges and names are checked at synth. */
+/** Runtime shape of {@link ServicePort}; ranges and names are checked at synth. @internal */
 export const ServicePortSchema = z.strictObject({
   port: num.describe('give the port number the Service listens on, e.g. 80'),
   targetPort: portRef.optional(),
@@ -77,7 +80,7 @@ export interface ServiceProps {
   readonly publishNotReadyAddresses?: boolean;
 }
 
-/** Runtime shape of {@link ServiceProps}. */
+/** Runtime shape of {@link ServiceProps}. @internal */
 export const ServicePropsSchema = z.strictObject({
   target: PodSelectorSchema,
   ports: z.array(ServicePortSchema).describe('give the ports, e.g. [{ port: 80, targetPort: "http" }]'),
@@ -89,12 +92,17 @@ export const ServicePropsSchema = z.strictObject({
 
 /** A Service in front of a workload. Refuses ports the workload's containers do not expose. */
 export class Service extends Construct {
+  /** Name of the Service, its DNS name in the namespace. */
   public readonly name: string;
+  /** The workload it selects: a library one, or a cdk8s-plus-27 pod selector. */
   public readonly target: Workload | kplus.IPodSelector;
+  /** Its ports. */
   public readonly ports: ServicePort[];
+  /** Whether it has no cluster IP (DNS returns the pods). */
   public readonly headless: boolean;
   /** The Service's labels: its library target's, else its own standard labels. */
   public readonly labels: Record<string, string>;
+  /** The Service object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
   private readonly chart: AppChart;
 

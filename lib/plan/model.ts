@@ -30,6 +30,7 @@ export const CHANGE_CLASSES: readonly ChangeClass[] = ['replace', 'prune', 'roll
 
 /** One class given to a change, with why. */
 export interface Classification {
+  /** What kind of change it is. */
   readonly class: ChangeClass;
   /** One line, e.g. `pod template changed (containers[app].image): 3 replicas roll, 25% surge`. */
   readonly reason: string;
@@ -41,22 +42,29 @@ export interface Classification {
 export interface FieldChange {
   /** Readable path; list items with a name are addressed by it: `spec.template.spec.containers[name=app].image`. */
   readonly path: string;
+  /** Whether the field was added, removed or replaced. */
   readonly op: 'add' | 'remove' | 'replace';
+  /** The value in the base; absent when added. */
   readonly before?: unknown;
+  /** The value in the working tree; absent when removed. */
   readonly after?: unknown;
 }
 
 /** A change of one object in one environment. */
 export interface ObjectChange {
+  /** Whether the object is added, removed or changed. */
   readonly action: 'add' | 'remove' | 'change';
   /** `group/Kind` (core group empty: `/Service`). */
   readonly kind: string;
+  /** Its namespace; absent for cluster-scoped objects. */
   readonly namespace?: string;
+  /** Its `metadata.name`. */
   readonly name: string;
   /** App folder (the head's, for a removed object the base's). */
   readonly app: string;
   /** Output file, e.g. `prod/journal/Deployment.journal-server.k8s.yaml`. */
   readonly file: string;
+  /** Its classes with their reasons, most consequential first. */
   readonly classes: readonly Classification[];
   /** Field-level diff; for a renamed object, against the object it replaces; else empty for added and removed objects. */
   readonly fields: readonly FieldChange[];
@@ -68,28 +76,38 @@ export interface ObjectChange {
 
 /** A namespace's totals against its ResourceQuota, where a change moved them. */
 export interface QuotaChange {
+  /** The namespace whose totals moved. */
   readonly namespace: string;
   /** The ResourceQuota object's name. */
   readonly quota: string;
+  /** Each resource the quota limits whose total moved. */
   readonly resources: readonly {
+    /** The resource name, e.g. `requests.cpu`. */
     readonly resource: string;
+    /** The quota's hard limit. */
     readonly hard: string;
+    /** The namespace's total in the base. */
     readonly before: string;
+    /** The namespace's total after the change. */
     readonly after: string;
     /** Share of the quota after the change, in percent. */
     readonly percent: number;
+    /** Whether the total after the change is above the hard limit. */
     readonly exceeded: boolean;
   }[];
 }
 
 /** Everything that changes in one environment. */
 export interface EnvironmentPlan {
+  /** The environment's name. */
   readonly environment: string;
   /** `added` / `removed`: the environment is only in the head / base. */
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   /** How Argo CD delivers the environment's apps, e.g. `automated sync with prune`; absent without Argo CD. */
   readonly delivery?: string;
+  /** The objects that change, most consequential first. */
   readonly changes: readonly ObjectChange[];
+  /** Namespace totals the changes move. */
   readonly quotas: readonly QuotaChange[];
   /** Objects per class: the row of the summary. */
   readonly counts: Partial<Record<ChangeClass, number>>;

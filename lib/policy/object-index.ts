@@ -54,6 +54,9 @@ export class ObjectIndex {
   /** Pods by label key, then by namespace and value of that label; built per key on first use. */
   private readonly podsByLabel = new Map<string, Map<string, PodRef[]>>();
 
+  /**
+   * @param objects Every object, in input order.
+   */
   private constructor(public readonly objects: readonly PolicyObject[]) {
     this.pods = objects.flatMap(podsOf);
     for (const o of objects) {
@@ -112,8 +115,17 @@ function objectId(kind: unknown, namespace: string, name: unknown): string {
 
 /** A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, ReplicationController). */
 export interface LabelSelector {
+  /** Labels that must all be present with these values. */
   readonly matchLabels?: Record<string, string>;
-  readonly matchExpressions?: { key: string; operator: string; values?: string[] }[];
+  /** Requirements (`In`, `NotIn`, `Exists`, `DoesNotExist`) that must all hold. */
+  readonly matchExpressions?: {
+    /** The label key. */
+    key: string;
+    /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
+    operator: string;
+    /** The values of `In` and `NotIn`. */
+    values?: string[];
+  }[];
 }
 
 /** Whether a selector matches a label set (an empty selector matches everything, as in the API). */

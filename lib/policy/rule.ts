@@ -82,10 +82,15 @@ export class Rule {
     return new Rule(props);
   }
 
+  /** Rule id, `PLT` and three digits. */
   public readonly id: string;
+  /** Short kebab-case name. */
   public readonly name: string;
+  /** Whether a finding fails the synth. */
   public readonly severity: Severity;
+  /** Why the rule exists. */
   public readonly rationale: string;
+  /** What to do about a finding. */
   public readonly fix: string;
   private readonly checkFn: (context: RuleContext) => Violation[];
 

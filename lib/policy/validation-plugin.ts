@@ -33,17 +33,26 @@ export interface PolicyValidationProperties {
 
 /** The part of cdk8s-cli's `ValidationContext` the plugin uses (cdk8s-cli is not a runtime dependency). */
 export interface ValidationContextLike {
+  /** Paths of the manifest files cdk8s wrote. */
   readonly manifests: readonly string[];
-  readonly metadata: { readonly [resourceName: string]: { readonly path: string } };
+  /** Construct path of each object, by object name. */
+  readonly metadata: { readonly [resourceName: string]: {
+    /** The construct path. */
+    readonly path: string;
+  } };
+  /** Where findings go. */
   readonly report: {
+    /** Adds one rule's findings to the report. */
     addViolation(violation: {
       ruleName: string;
       recommendation: string;
       fix: string;
       violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
     }): void;
+    /** Ends the report with its overall status. */
     submit(status: 'success' | 'failure', metadata?: { [key: string]: string }): void;
   };
+  /** The objects of one manifest file. */
   parseManifest(manifestPath: string): any[];
 }
 
@@ -75,6 +84,7 @@ export class PolicyValidation {
     }
   }
 
+  /** Runs every platform rule over the manifests of the synth and reports the findings to cdk8s (called by `cdk8s synth`). */
   public async validate(context: ValidationContextLike): Promise<void> {
     const inputs = context.manifests.flatMap((file) => context.parseManifest(file)
       .filter((object) => object && typeof object === 'object')

@@ -50,7 +50,7 @@ export interface ClaimOptions {
   readonly volumeMode?: 'Filesystem' | 'Block';
 }
 
-/** Runtime shape of {@link ClaimOptions}; the size and names are checked at synth. */
+/** Runtime shape of {@link ClaimOptions}; the size and names are checked at synth. @internal */
 export const ClaimOptionsShape = {
   size: str.describe('give the size as a quantity string, e.g. "1Gi"'),
   accessModes: z.array(str).optional(),
@@ -112,7 +112,7 @@ export interface PersistentVolumeClaimProps extends ClaimOptions {
   readonly volumeName?: string;
 }
 
-/** Runtime shape of {@link PersistentVolumeClaimProps}. */
+/** Runtime shape of {@link PersistentVolumeClaimProps}. @internal */
 export const PersistentVolumeClaimPropsSchema = z.strictObject({ ...ClaimOptionsShape, name: str.optional(), volumeName: str.optional() });
 
 /**
@@ -138,6 +138,7 @@ export class PersistentVolumeClaim extends Construct {
     });
   }
 
+  /** Name of the claim, as pods mount it. */
   public readonly name: string;
   /** The PersistentVolumeClaim object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
@@ -165,7 +166,7 @@ export interface VolumeClaimTemplateProps extends ClaimOptions {
   readonly name: string;
 }
 
-/** Runtime shape of {@link VolumeClaimTemplateProps}. */
+/** Runtime shape of {@link VolumeClaimTemplateProps}. @internal */
 export const VolumeClaimTemplatePropsSchema = z.strictObject({ ...ClaimOptionsShape, name: str });
 
 /**
@@ -183,6 +184,7 @@ export class VolumeClaimTemplate {
   /** The volume containers mount (only valid in the StatefulSet that lists this template). */
   public readonly volume: Volume;
 
+  /** What the template was made with. */
   public readonly props: VolumeClaimTemplateProps;
 
   constructor(given: VolumeClaimTemplateProps) {
@@ -192,6 +194,7 @@ export class VolumeClaimTemplate {
     this.volume = Volume.fromClaim(this.props.name, this.props.name);
   }
 
+  /** Name of the claim template (pods' claims are `<name>-<pod name>`). */
   public get name(): string {
     return this.props.name;
   }
@@ -203,6 +206,7 @@ export class VolumeClaimTemplate {
     return [...Names.dnsLabel(`${prefix}name`, this.name), ...claimProblems(prefix, this.props)];
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.KubePersistentVolumeClaimProps {
     return { metadata: { name: this.name }, spec: claimSpec(this.props) };
   }

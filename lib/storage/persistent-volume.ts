@@ -44,6 +44,9 @@ export class PersistentVolumeSource {
     return checkArguments(new PersistentVolumeSource(refused.length ? {} : source), refused);
   }
 
+  /**
+   * @param spec The volume source part of the spec.
+   */
   private constructor(public readonly spec: Omit<k8s.PersistentVolumeSpec, 'capacity' | 'accessModes' | 'persistentVolumeReclaimPolicy' | 'storageClassName' | 'volumeMode' | 'claimRef'>) {}
 }
 
@@ -81,7 +84,7 @@ export interface PersistentVolumeProps {
   readonly name?: string;
 }
 
-/** Runtime shape of {@link PersistentVolumeProps}. */
+/** Runtime shape of {@link PersistentVolumeProps}. @internal */
 export const PersistentVolumePropsSchema = z.strictObject({
   source: instanceOf(PersistentVolumeSource, 'a PersistentVolumeSource', 'use PersistentVolumeSource.nfs(...), .csi(...), .gcePersistentDisk(...) or .of(...)'),
   size: str.describe('give the capacity as a quantity string, e.g. "10Gi"'),
@@ -97,8 +100,11 @@ export const PersistentVolumePropsSchema = z.strictObject({
  * name carries the environment (`dev-mongodb-pv`). Bind a claim with `PersistentVolumeClaim.forVolume`.
  */
 export class PersistentVolume extends Construct {
+  /** Name of the PersistentVolume. */
   public readonly name: string;
+  /** Its capacity, a Kubernetes quantity. */
   public readonly size: string;
+  /** How it can be mounted. */
   public readonly accessModes: AccessMode[];
   /** The PersistentVolume object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

@@ -53,7 +53,7 @@ export interface StorageClassProps {
   readonly name?: string;
 }
 
-/** Runtime shape of {@link StorageClassProps}. */
+/** Runtime shape of {@link StorageClassProps}. @internal */
 export const StorageClassPropsSchema = z.strictObject({
   provisioner: str.describe('give the CSI driver name, e.g. "ebs.csi.aws.com"'),
   parameters: stringMap.optional(),
@@ -70,6 +70,7 @@ export const StorageClassPropsSchema = z.strictObject({
  * namespace, and the name carries the environment.
  */
 export class StorageClass extends Construct {
+  /** Name of the StorageClass, as claims refer to it. */
   public readonly name: string;
   /** The StorageClass object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

@@ -134,23 +134,23 @@ export interface EnvFromSource {
   readonly prefix?: string;
 }
 
-/** Runtime shape of {@link ContainerPort}; the range is checked by {@link Container.problems}. */
+/** Runtime shape of {@link ContainerPort}; the range is checked by {@link Container.problems}. @internal */
 export const ContainerPortSchema = z.strictObject({
   number: num.describe('give the port number the process listens on, e.g. 8080'),
   name: str.optional(),
   protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
 });
 
-/** Runtime shape of {@link EnvFromSource}. */
+/** Runtime shape of {@link EnvFromSource}. @internal */
 export const EnvFromSourceSchema = z.strictObject({ kind: z.enum(['ConfigMap', 'Secret']), name: str, prefix: str.optional() });
 
-/** An environment variable's value. */
+/** An environment variable's value. @internal */
 export const EnvValueSchema = instanceOf(EnvValue, 'an EnvValue', 'wrap it, e.g. EnvValue.value("..."), EnvValue.fromConfigMap(...) or EnvValue.fromSecret(...)');
 
 const probe = instanceOf(Probe, 'a Probe', 'make it with Probe.fromHttpGet(...), Probe.fromTcpSocket(...), Probe.fromGrpc(...) or Probe.fromCommand(...)').optional();
 const strings = (example: string) => z.array(str).optional().describe(`give an array of strings, e.g. ${example}`);
 
-/** Runtime shape of {@link ContainerProps}; names, ranges and policies are checked by {@link Container.problems}. */
+/** Runtime shape of {@link ContainerProps}; names, ranges and policies are checked by {@link Container.problems}. @internal */
 export const ContainerPropsSchema = z.strictObject({
   name: str,
   image: str.describe('give the image reference, e.g. "registry.example.com/app:3f9c2a1"'),
@@ -171,18 +171,26 @@ export const ContainerPropsSchema = z.strictObject({
 
 /** One container of a pod: image, ports, env, resources, probes, mounts, security context. */
 export class Container {
+  /** Name of the container. */
   public readonly name: string;
+  /** Its image, parsed. */
   public readonly image: Image;
+  /** The ports it exposes. */
   public readonly ports: ContainerPort[];
+  /** Its environment variables, by name. */
   public readonly env: Record<string, EnvValue>;
+  /** Its volume mounts. */
   public readonly mounts: VolumeMount[];
+  /** Its requests and limits. */
   public readonly resources: Resources;
+  /** The visible opt-outs of the secure defaults. */
   public readonly securityExceptions: SecurityExceptions;
   /** One emptyDir per writable path, named after the container and path so it is stable and readable. */
   private readonly writable: VolumeMount[];
   /** Env names added twice, reported at synth. */
   private readonly envClashes: string[] = [];
 
+  /** What the container was made with. */
   public readonly props: ContainerProps;
 
   constructor(given: ContainerProps) {
@@ -323,6 +331,7 @@ export class Container {
     ];
   }
 
+  /** The container as the Kubernetes API takes it in `environment` (a cdk8s-plus-27 `k8s.Container`), secure defaults applied. */
   public toK8s(environment: Environment): k8s.Container {
     const p = this.props;
     const e = this.securityExceptions;

@@ -56,7 +56,7 @@ export interface CronJobProps extends WorkloadProps, JobOptions {
   readonly suspend?: boolean;
 }
 
-/** Runtime shape of {@link CronJobProps}; the schedule, zone and ranges are checked at synth. */
+/** Runtime shape of {@link CronJobProps}; the schedule, zone and ranges are checked at synth. @internal */
 export const CronJobPropsSchema = z.strictObject({
   ...WorkloadPropsSchema.shape,
   ...JobOptionsShape,

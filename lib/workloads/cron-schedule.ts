@@ -61,8 +61,12 @@ export class CronSchedule {
     return checkArguments(new CronSchedule(refused.length ? '0 0 * * *' : `${minute} ${hour} * * *`), refused);
   }
 
+  /**
+   * @param expression The five-field cron expression.
+   */
   private constructor(public readonly expression: string) {}
 
+  /** The five-field cron expression. */
   public toString(): string {
     return this.expression;
   }

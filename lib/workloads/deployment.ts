@@ -38,7 +38,7 @@ export interface DeploymentProps extends WorkloadProps {
   readonly minReadySeconds?: number;
 }
 
-/** Runtime shape of {@link DeploymentProps}; ranges are checked at synth. */
+/** Runtime shape of {@link DeploymentProps}; ranges are checked at synth. @internal */
 export const DeploymentPropsSchema = z.strictObject({
   ...WorkloadPropsSchema.shape,
   replicas: num.optional(),

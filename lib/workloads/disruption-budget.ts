@@ -31,7 +31,7 @@ export interface DisruptionBudgetProps {
   readonly name?: string;
 }
 
-/** Runtime shape of {@link DisruptionBudgetProps}. */
+/** Runtime shape of {@link DisruptionBudgetProps}. @internal */
 export const DisruptionBudgetPropsSchema = z.strictObject({
   target: WorkloadSchema,
   maxUnavailable: PodCountSchema.optional(),
@@ -41,7 +41,9 @@ export const DisruptionBudgetPropsSchema = z.strictObject({
 
 /** A PodDisruptionBudget (policy/v1) over a workload's pods. */
 export class DisruptionBudget extends Construct {
+  /** Name of the PodDisruptionBudget object. */
   public readonly name: string;
+  /** The PodDisruptionBudget object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {

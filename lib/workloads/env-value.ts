@@ -54,7 +54,16 @@ export class EnvValue {
   private constructor(
     private readonly source: Omit<k8s.EnvVar, 'name'>,
     /** The ConfigMap or Secret key this value reads, if any. */
-    public readonly ref?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string; readonly optional?: boolean },
+    public readonly ref?: {
+      /** Kind of the object read. */
+      readonly kind: 'ConfigMap' | 'Secret';
+      /** Its name. */
+      readonly name: string;
+      /** The key read. */
+      readonly key: string;
+      /** Whether the pod starts without it. */
+      readonly optional?: boolean;
+    },
     /** For literals: whether the caller declared the value publishable. */
     private readonly declaredNonSensitive?: boolean,
   ) {}
@@ -69,6 +78,7 @@ export class EnvValue {
     return refusedArgumentsOf(this, field);
   }
 
+  /** The variable `name` as the Kubernetes API takes it (a cdk8s-plus-27 `k8s.EnvVar`). */
   public toK8s(name: string): k8s.EnvVar {
     return { name, ...this.source };
   }

@@ -28,8 +28,13 @@ export class MetricTarget {
     return checkArguments(new MetricTarget('AverageValue', quantity), args({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
+  /**
+   * @param type Whether the quantity is a total (`Value`) or per pod (`AverageValue`).
+   * @param quantity The target quantity.
+   */
   private constructor(public readonly type: 'Value' | 'AverageValue', public readonly quantity: string) {}
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.MetricTargetV2 {
     const q = k8s.Quantity.fromString(this.quantity);
     return this.type === 'Value' ? { type: 'Value', value: q } : { type: 'AverageValue', averageValue: q };
@@ -99,6 +104,7 @@ export class Metric {
     private readonly metricName?: string,
   ) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -118,6 +124,7 @@ export class Metric {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.MetricSpecV2 {
     return this.spec;
   }
@@ -129,9 +136,9 @@ function identifier(name: string, selector?: Record<string, string>): k8s.Metric
 
 const METRIC_TARGET = instanceOf(MetricTarget, 'a MetricTarget', 'use MetricTarget.value("10") or MetricTarget.averageValue("500m")');
 
-/** Runtime shape of {@link ScalingPolicy}. */
+/** Runtime shape of {@link ScalingPolicy}. @internal */
 export const ScalingPolicySchema = z.strictObject({ type: z.enum(['Pods', 'Percent']), value: num, periodSeconds: num });
-/** Runtime shape of {@link ScalingRules}; ranges are checked by {@link ScalingBehavior.problems}. */
+/** Runtime shape of {@link ScalingRules}; ranges are checked by {@link ScalingBehavior.problems}. @internal */
 export const ScalingRulesSchema = z.strictObject({
   stabilizationWindowSeconds: num.optional(),
   policies: z.array(ScalingPolicySchema).optional(),
@@ -188,8 +195,17 @@ export class ScalingBehavior {
     return checkArguments(new ScalingBehavior(refused.length ? {} : rules), refused);
   }
 
-  private constructor(public readonly rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }) {}
+  /**
+   * @param rules Scaling rules per direction.
+   */
+  private constructor(public readonly rules: {
+    /** How fast replicas are added. */
+    readonly scaleUp?: ScalingRules;
+    /** How fast replicas are removed. */
+    readonly scaleDown?: ScalingRules;
+  }) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -213,6 +229,7 @@ export class ScalingBehavior {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.HorizontalPodAutoscalerBehaviorV2 {
     return { scaleUp: this.rules.scaleUp, scaleDown: this.rules.scaleDown };
   }
@@ -252,7 +269,7 @@ export interface HorizontalPodAutoscalerProps {
   readonly name?: string;
 }
 
-/** Runtime shape of {@link HorizontalPodAutoscalerProps}; ranges and the target are checked at synth. */
+/** Runtime shape of {@link HorizontalPodAutoscalerProps}; ranges and the target are checked at synth. @internal */
 export const HorizontalPodAutoscalerPropsSchema = z.strictObject({
   target: ScalableSchema,
   minReplicas: num.optional(),
@@ -280,8 +297,11 @@ export class HorizontalPodAutoscaler extends Construct {
     return environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }
 
+  /** Name of the HorizontalPodAutoscaler object. */
   public readonly name: string;
+  /** Lowest replica count. */
   public readonly minReplicas?: number;
+  /** Highest replica count. */
   public readonly maxReplicas?: number;
   /** The HorizontalPodAutoscaler object (escape hatch for JSON patches). */
   public readonly apiObject: ApiObject;

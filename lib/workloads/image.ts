@@ -16,9 +16,13 @@ export class Image {
     return new Image(reference);
   }
 
+  /** The reference as given. */
   public readonly reference: string;
+  /** Registry and repository, e.g. `registry.example.com/shop`. */
   public readonly repository?: string;
+  /** The tag, if any. */
   public readonly tag?: string;
+  /** The `sha256:` digest, if any. */
   public readonly digest?: string;
 
   private constructor(reference: string) {

@@ -63,7 +63,7 @@ export interface JobOptions {
   readonly ttlSecondsAfterFinished?: number;
 }
 
-/** Runtime shape of {@link JobOptions}; ranges are checked by {@link jobProblems}. */
+/** Runtime shape of {@link JobOptions}; ranges are checked by {@link jobProblems}. @internal */
 export const JobOptionsShape = {
   restartPolicy: oneOf(RestartPolicy).optional(),
   parallelism: num.optional(),
@@ -133,7 +133,7 @@ export function jobProblems(options: JobOptions, prefix = ''): Problem[] {
 /** Props of a {@link Job}. */
 export interface JobProps extends WorkloadProps, JobOptions {}
 
-/** Runtime shape of {@link JobProps}. */
+/** Runtime shape of {@link JobProps}. @internal */
 export const JobPropsSchema = z.strictObject({ ...WorkloadPropsSchema.shape, ...JobOptionsShape });
 
 /**

@@ -141,8 +141,11 @@ export interface MetricsAdapterProps extends HelperProps {
 
 /** The pod annotations annotation-based Prometheus scraping reads. */
 export const PROMETHEUS_SCRAPE_ANNOTATIONS = {
+  /** `"true"` to be scraped. */
   SCRAPE: 'prometheus.io/scrape',
+  /** The port to scrape. */
   PORT: 'prometheus.io/port',
+  /** The path to scrape. */
   PATH: 'prometheus.io/path',
 } as const;
 

@@ -64,10 +64,10 @@ export interface PodTemplateProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** A container, as props take it: a {@link Container} or its props. */
+/** A container, as props take it: a {@link Container} or its props. @internal */
 export const ContainerSchema = z.union([instanceOf(Container, 'a Container'), ContainerPropsSchema]);
 
-/** Runtime shape of {@link PodTemplateProps}; ids and names are checked by {@link PodTemplate.problems}. */
+/** Runtime shape of {@link PodTemplateProps}; ids and names are checked by {@link PodTemplate.problems}. @internal */
 export const PodTemplatePropsSchema = z.strictObject({
   containers: z.array(ContainerSchema).describe('give an array of containers, e.g. [{ name: "web", image: "registry.example.com/web:3f9c2a1" }]'),
   initContainers: z.array(ContainerSchema).optional(),
@@ -92,6 +92,7 @@ export class PodTemplate {
   /**
    * @param scope the workload the pod belongs to: with it, references to ConfigMaps and Secrets
    * of the same app are checked and hashed into `Annotations.CONFIG_HASH`.
+   * @param props What the pod was made with.
    */
   public readonly props: PodTemplateProps;
 
@@ -196,6 +197,7 @@ export class PodTemplate {
     return this.containers.some((c) => c.exposes(port));
   }
 
+  /** What is wrong with the pod in `environment`, fields named under `field`; empty when it is valid. */
   public problems(field: string, environment: Environment): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;

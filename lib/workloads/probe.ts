@@ -32,7 +32,7 @@ export interface ProbeTiming {
   readonly successThreshold?: number;
 }
 
-/** Runtime shape of {@link ProbeTiming}; ranges are checked by {@link Probe.problems}. */
+/** Runtime shape of {@link ProbeTiming}; ranges are checked by {@link Probe.problems}. @internal */
 export const ProbeTimingSchema = z.strictObject({
   initialDelaySeconds: num.optional(),
   periodSeconds: num.optional(),
@@ -41,7 +41,7 @@ export const ProbeTimingSchema = z.strictObject({
   successThreshold: num.optional(),
 });
 
-/** Runtime shape of {@link ProbeCheck}. */
+/** Runtime shape of {@link ProbeCheck}. @internal */
 export const ProbeCheckSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('http'), path: str.describe('give the HTTP path, e.g. "/healthz"'), port: portRef, scheme: z.enum(['HTTP', 'HTTPS']).optional() }),
   z.strictObject({ kind: z.literal('tcp'), port: portRef }),
@@ -51,10 +51,36 @@ export const ProbeCheckSchema = z.discriminatedUnion('kind', [
 
 /** How a probe checks the container. */
 export type ProbeCheck =
-  | { readonly kind: 'http'; readonly path: string; readonly port: number | string; readonly scheme?: 'HTTP' | 'HTTPS' }
-  | { readonly kind: 'tcp'; readonly port: number | string }
-  | { readonly kind: 'grpc'; readonly port: number; readonly service?: string }
-  | { readonly kind: 'exec'; readonly command: string[] };
+  | {
+    /** An HTTP GET. */
+    readonly kind: 'http';
+    /** The path requested. */
+    readonly path: string;
+    /** The container port, by number or name. */
+    readonly port: number | string;
+    /** HTTP or HTTPS (certificates are not verified). */
+    readonly scheme?: 'HTTP' | 'HTTPS';
+  }
+  | {
+    /** A TCP connection. */
+    readonly kind: 'tcp';
+    /** The container port, by number or name. */
+    readonly port: number | string;
+  }
+  | {
+    /** A gRPC health check. */
+    readonly kind: 'grpc';
+    /** The container port, by number. */
+    readonly port: number;
+    /** The service name sent in the health check request. */
+    readonly service?: string;
+  }
+  | {
+    /** A command run in the container; exit code 0 is healthy. */
+    readonly kind: 'exec';
+    /** The command and its arguments (no shell). */
+    readonly command: string[];
+  };
 
 /** A liveness, readiness or startup probe. Nothing adds probes silently: a container has the ones it is given. */
 export class Probe {
@@ -80,7 +106,9 @@ export class Probe {
   }
 
   protected constructor(
+    /** What the probe checks. */
     public readonly check: ProbeCheck,
+    /** When and how often. */
     public readonly timing: ProbeTiming,
     /**
      * Declared worst-case start time in seconds: a startup probe must give the container at least
@@ -165,6 +193,7 @@ export class Probe {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.Probe {
     const c = this.check;
     if (refusedArgumentsOf(this, '').length) return {};

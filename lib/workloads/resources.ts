@@ -5,13 +5,19 @@ import { checkArguments, instanceOf, oneOf, refusedArgumentsOf, schemaProblems }
 
 /** A CPU amount, kept in millicores so it can be compared and scaled exactly. */
 export class Cpu {
+  /** A CPU amount in millicores (1000 = one core). */
   public static millis(millicores: number): Cpu {
     return new Cpu(millicores);
   }
+  /** A CPU amount in cores. */
   public static cores(cores: number): Cpu {
     return new Cpu(Math.round(cores * 1000));
   }
+  /**
+   * @param millicores The amount in millicores.
+   */
   private constructor(public readonly millicores: number) {}
+  /** The quantity as Kubernetes writes it, e.g. `250m`. */
   public toString(): string {
     return this.millicores % 1000 === 0 ? String(this.millicores / 1000) : `${this.millicores}m`;
   }
@@ -23,13 +29,19 @@ export class Cpu {
 
 /** A memory amount, kept in mebibytes. */
 export class Memory {
+  /** A memory amount in MiB. */
   public static mebibytes(mebibytes: number): Memory {
     return new Memory(mebibytes);
   }
+  /** A memory amount in GiB. */
   public static gibibytes(gibibytes: number): Memory {
     return new Memory(Math.round(gibibytes * 1024));
   }
+  /**
+   * @param mebibytes The amount in MiB.
+   */
   private constructor(public readonly mebibytes: number) {}
+  /** The quantity as Kubernetes writes it, e.g. `512Mi`. */
   public toString(): string {
     return this.mebibytes % 1024 === 0 ? `${this.mebibytes / 1024}Gi` : `${this.mebibytes}Mi`;
   }
@@ -44,18 +56,24 @@ function amountProblems(field: string, value: unknown, example: string): Problem
   return [{ field, value, message: 'must be a positive whole number', fix: `use ${example} style amounts` }];
 }
 
-/** A CPU amount, as props take it. */
+/** A CPU amount, as props take it. @internal */
 export const CpuSchema = instanceOf(Cpu, 'a Cpu amount', 'use Cpu.millis(100) or Cpu.cores(0.5)');
-/** A memory amount, as props take it. */
+/** A memory amount, as props take it. @internal */
 export const MemorySchema = instanceOf(Memory, 'a Memory amount', 'use Memory.mebibytes(128) or Memory.gibibytes(1)');
 
 /** Sizes of the resource presets. */
 export enum ResourceSize {
+  /** The smallest preset. */
   NANO = 'nano',
+  /** A very small preset. */
   MICRO = 'micro',
+  /** A small preset. */
   SMALL = 'small',
+  /** A medium preset. */
   MEDIUM = 'medium',
+  /** A large preset. */
   LARGE = 'large',
+  /** The largest preset. */
   XLARGE = 'xlarge',
 }
 
@@ -78,7 +96,7 @@ export interface ResourcesProps {
   readonly memoryLimit?: Memory;
 }
 
-/** Runtime shape of {@link ResourcesProps}; amounts are checked by {@link Resources.problems}. */
+/** Runtime shape of {@link ResourcesProps}; amounts are checked by {@link Resources.problems}. @internal */
 export const ResourcesPropsSchema = z.strictObject({ cpu: CpuSchema, memory: MemorySchema, cpuLimit: CpuSchema.optional(), memoryLimit: MemorySchema.optional() });
 
 const PRESETS: Record<ResourceSize, [number, number]> = {
@@ -105,6 +123,10 @@ export class Resources {
     return checkArguments(new Resources(refused.length ? Resources.preset(ResourceSize.SMALL).props : props, false), refused);
   }
 
+  /**
+   * @param props The requests and limits.
+   * @param scalable Whether the environment's `resourceScale` applies (presets only).
+   */
   private constructor(public readonly props: ResourcesProps, public readonly scalable: boolean) {}
 
   /** These resources scaled by an environment factor (presets only), never below 10m / 16Mi. */
@@ -123,10 +145,12 @@ export class Resources {
     }, false);
   }
 
+  /** The memory limit: the one given, else the request (memory is not compressible). */
   public get memoryLimit(): Memory {
     return this.props.memoryLimit ?? this.props.memory;
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -154,6 +178,7 @@ export class Resources {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.ResourceRequirements {
     const p = this.props;
     const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(this.memoryLimit.toString()) };

@@ -14,6 +14,10 @@ export class PodCount {
     return checkArguments(new PodCount(percent, true), schemaProblems(num.describe('give a whole percentage, e.g. 25'), percent, '', ''));
   }
 
+  /**
+   * @param value The number, or the percentage.
+   * @param isPercent Whether `value` is a percentage.
+   */
   private constructor(public readonly value: number, public readonly isPercent: boolean) {}
 
   /** Whether this is zero pods. */
@@ -21,11 +25,13 @@ export class PodCount {
     return this.value === 0;
   }
 
+  /** The count as written in the API: `25%` or `1`. */
   public toString(): string {
     const value = typeof this.value === 'number' ? String(this.value) : 'invalid';
     return this.isPercent ? `${value}%` : value;
   }
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -36,15 +42,16 @@ export class PodCount {
     return [];
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.IntOrString {
     return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
 }
 
-/** A pod count, as props take it. */
+/** A pod count, as props take it. @internal */
 export const PodCountSchema = instanceOf(PodCount, 'a PodCount', 'use PodCount.count(1) or PodCount.percent(25)');
 
-/** Runtime shape of {@link RollingUpdateOptions}. */
+/** Runtime shape of {@link RollingUpdateOptions}. @internal */
 export const RollingUpdateOptionsSchema = z.strictObject({ maxSurge: PodCountSchema.optional(), maxUnavailable: PodCountSchema.optional() });
 
 /** Options of a rolling update. */
@@ -77,8 +84,12 @@ export class DeploymentStrategy {
     return new DeploymentStrategy('Recreate', {});
   }
 
+  /**
+   * @param type The Kubernetes strategy type.
+   */
   private constructor(public readonly type: 'RollingUpdate' | 'Recreate', private readonly options: RollingUpdateOptions) {}
 
+  /** What is wrong with this value, fields named under `field`; empty when it is valid. */
   public problems(field: string): Problem[] {
     const refused = refusedArgumentsOf(this, field);
     if (refused.length) return refused;
@@ -95,6 +106,7 @@ export class DeploymentStrategy {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.DeploymentStrategy {
     const { maxSurge, maxUnavailable } = this.options;
     return {

@@ -34,8 +34,13 @@ export class StatefulSetUpdateStrategy {
     return new StatefulSetUpdateStrategy('OnDelete');
   }
 
+  /**
+   * @param type The Kubernetes strategy type.
+   * @param partition Pods with an ordinal below it keep the old revision.
+   */
   private constructor(public readonly type: 'RollingUpdate' | 'OnDelete', public readonly partition?: number) {}
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.StatefulSetUpdateStrategy {
     return { type: this.type, rollingUpdate: this.partition === undefined ? undefined : { partition: this.partition } };
   }
@@ -126,7 +131,7 @@ export interface StatefulSetProps extends WorkloadProps {
   readonly revisionHistoryLimit?: number;
 }
 
-/** Runtime shape of {@link StatefulSetProps}; ranges and names are checked at synth. */
+/** Runtime shape of {@link StatefulSetProps}; ranges and names are checked at synth. @internal */
 export const StatefulSetPropsSchema = z.strictObject({
   ...WorkloadPropsSchema.shape,
   ports: z.array(ServicePortSchema).describe('give the named ports of the headless Service, e.g. [{ port: 6379, name: "redis" }]'),

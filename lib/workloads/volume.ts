@@ -52,11 +52,11 @@ export interface EmptyDirOptions {
   readonly sizeLimit?: string;
 }
 
-/** Runtime shape of {@link KeyToPath}. */
+/** Runtime shape of {@link KeyToPath}. @internal */
 export const KeyToPathSchema = z.strictObject({ key: str, path: str, mode: num.optional() });
-/** Runtime shape of {@link ProjectedVolumeOptions}; modes and paths are checked by {@link Volume.problems}. */
+/** Runtime shape of {@link ProjectedVolumeOptions}; modes and paths are checked by {@link Volume.problems}. @internal */
 export const ProjectedVolumeOptionsSchema = z.strictObject({ items: z.array(KeyToPathSchema).optional(), defaultMode: num.optional(), optional: bool.optional() });
-/** Runtime shape of {@link EmptyDirOptions}. */
+/** Runtime shape of {@link EmptyDirOptions}. @internal */
 export const EmptyDirOptionsSchema = z.strictObject({ memory: bool.optional(), sizeLimit: str.optional().describe('give a quantity such as "64Mi"') });
 const NAMED = z.strictObject({ name: str.describe('give the volume a DNS-1123 label as name, e.g. "data"'), ref: str.optional() });
 
@@ -162,15 +162,16 @@ export class Volume {
     return problems;
   }
 
+  /** The value as the Kubernetes API takes it (a cdk8s-plus-27 `k8s` type), e.g. for escape hatches. */
   public toK8s(): k8s.Volume {
     return { name: this.name, ...this.source };
   }
 }
 
-/** A pod volume, as props take it. */
+/** A pod volume, as props take it. @internal */
 export const VolumeSchema = instanceOf(Volume, 'a Volume', 'make it with Volume.emptyDir(...), Volume.fromConfigMap(...), Volume.fromSecret(...) or Volume.fromClaim(...)');
 
-/** Runtime shape of {@link VolumeMount}. */
+/** Runtime shape of {@link VolumeMount}. @internal */
 export const VolumeMountSchema = z.strictObject({
   volume: VolumeSchema,
   path: str.describe('give the absolute path in the container, e.g. "/data"'),

@@ -29,7 +29,7 @@ export interface WorkloadProps extends PodTemplateProps {
   readonly version?: string;
 }
 
-/** Runtime shape of {@link WorkloadProps}; each workload kind adds its own fields to it. */
+/** Runtime shape of {@link WorkloadProps}; each workload kind adds its own fields to it. @internal */
 export const WorkloadPropsSchema = z.strictObject({
   ...PodTemplatePropsSchema.shape,
   name: str.optional(),
@@ -47,15 +47,22 @@ export const WorkloadPropsSchema = z.strictObject({
  * (IResource, IApiEndpoint), a RoleBinding grants a role to the pods' service account (ISubject).
  */
 export abstract class Workload extends Construct implements kplus.IPodSelector, kplus.INetworkPolicyPeer, kplus.IResource, kplus.IApiEndpoint, kplus.ISubject {
+  /** Name of the workload object (default: the construct id). */
   public readonly name: string;
+  /** The AppChart it belongs to. */
   public readonly chart: AppChart;
+  /** Its pod template. */
   public readonly pod: PodTemplate;
+  /** What the workload was made with. */
   protected readonly props: WorkloadProps;
 
-  /** @param schema the runtime shape of the workload kind's props */
-  constructor(scope: Construct, id: string, props: WorkloadProps, schema: z.ZodType = WorkloadPropsSchema) {
+  /**
+   * @param schema the runtime shape of the workload kind's props (a zod schema; typed `object` so
+   * that the package's declarations do not expose zod)
+   */
+  constructor(scope: Construct, id: string, props: WorkloadProps, schema: object = WorkloadPropsSchema) {
     super(scope, constructId(scope, id));
-    checkProps(this, schema, props);
+    checkProps(this, schema as z.ZodType, props);
     this.props = props;
     this.name = props.name ?? id;
     this.chart = AppChart.of(this);
@@ -68,6 +75,7 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
     ]);
   }
 
+  /** The environment of the AppChart the workload is in. */
   public get environment(): Environment {
     return this.chart.environment;
   }
@@ -210,15 +218,15 @@ function checkBoundWorkloads(chart: AppChart): void {
       }))));
 }
 
-/** A workload of this library, as props take it (a Service target, a network peer, ...). */
+/** A workload of this library, as props take it (a Service target, a network peer, ...). @internal */
 export const WorkloadSchema = instanceOf(Workload, 'a workload of this library (Deployment, StatefulSet, Job or CronJob)');
 
-/** A workload whose pods can be selected: a library one, or a cdk8s-plus-27 `IPodSelector` (Deployment, StatefulSet, Pod, `Pods.select`). */
+/** A workload whose pods can be selected: a library one, or a cdk8s-plus-27 `IPodSelector` (Deployment, StatefulSet, Pod, `Pods.select`). @internal */
 export const PodSelectorSchema = z.custom<Workload | kplus.IPodSelector>(
   (v) => v instanceof Workload || (typeof v === 'object' && v !== null && typeof (v as any).toPodSelectorConfig === 'function'),
   { message: 'must be a workload: a library Deployment, StatefulSet, Job or CronJob, or a cdk8s-plus-27 IPodSelector', params: { fix: 'pass the workload construct itself' } });
 
-/** A scalable workload: a library Deployment or StatefulSet, or a cdk8s-plus-27 `IScalable`. */
+/** A scalable workload: a library Deployment or StatefulSet, or a cdk8s-plus-27 `IScalable`. @internal */
 export const ScalableSchema = z.custom<Workload | kplus.IScalable>(
   (v) => v instanceof Workload || (typeof v === 'object' && v !== null && typeof (v as any).toScalingTarget === 'function' && typeof (v as any).markHasAutoscaler === 'function'),
   { message: 'must be a scalable workload: a library Deployment or StatefulSet, or a cdk8s-plus-27 IScalable', params: { fix: 'pass the Deployment or StatefulSet construct itself' } });
