@@ -175,7 +175,7 @@ describe('seeded mistakes fail the synth with the rule id', () => {
       raw(chart, 'hpa', hpa('worker', [cpu]));
     });
     expectFinding(problems, 'dev/test/hpa', 'PLT022', 'spec.metrics[0]', 'cpu');
-    expect(problems.find((p) => p.includes('PLT022'))).toContain('container main of dev/test/worker has no cpu request');
+    expect(problems.find((p) => p.includes('PLT022'))).toContain('container main of Deployment dev/worker has no cpu request');
   });
 
   const statefulSet = (serviceName: string) => ({

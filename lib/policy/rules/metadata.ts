@@ -1,6 +1,6 @@
 import { Names } from '../../core/names';
 import { PolicyObject } from '../object-index';
-import { Rule, Severity, violation, Violation } from '../rule';
+import { describeObject, Rule, Severity, violation, Violation } from '../rule';
 
 const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
 /** The API server's limit on the annotations of one object (256 KiB). */
@@ -80,7 +80,7 @@ export const duplicateObjects = Rule.of({
         result.push(violation(o, {
           field: 'metadata.name',
           value: o.object.metadata?.name,
-          message: `is also the name of ${o.object.kind} ${first.path} in namespace "${o.namespace}"`,
+          message: `is also the name of another ${describeObject(first)}${first.file !== o.file ? ` (in ${first.file})` : ''}`,
           fix: 'rename one of the two objects',
         }));
       } else {

@@ -6,7 +6,8 @@ const DEFAULT_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']
 
 interface Reference { readonly owner: PolicyObject; readonly annotations: Record<string, string>; readonly field: string; readonly name: string }
 
-const HOW_TO_DECLARE = (kind: ExternalKind) => `or, if it is made outside this repository, list it in the annotation k8s-constructs.io/external-${kind} or in the engine's external references`;
+const PROPERTY: Record<ExternalKind, string> = { secrets: 'secrets', configmaps: 'configMaps', serviceaccounts: 'serviceAccounts', roles: 'roles' };
+const HOW_TO_DECLARE = (kind: ExternalKind) => `or, if it is made outside this repository, list it in the annotation k8s-constructs.io/external-${kind} of this object or under external.${PROPERTY[kind]} of the policy settings`;
 
 /** PLT040: referenced Secrets exist. */
 export const secretReferences = Rule.of({

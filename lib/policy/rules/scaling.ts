@@ -1,5 +1,5 @@
 import { matchesSelector, PodRef, PolicyObject } from '../object-index';
-import { Rule, RuleContext, Severity, violation } from '../rule';
+import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT020: an autoscaler's target exists. */
 export const hpaTargetExists = Rule.of({
@@ -22,7 +22,8 @@ export const hpaTargetReplicas = Rule.of({
   name: 'hpa-target-without-replicas',
   severity: Severity.ERROR,
   rationale: 'A target that sets spec.replicas is reset to that count on every apply, fighting the autoscaler.',
-  fix: 'Leave spec.replicas out of the target (Deployment.releaseReplicas()).',
+  fix: 'Leave spec.replicas out of the autoscaled Deployment or StatefulSet.',
+  library: 'HorizontalPodAutoscaler releases the replica count of its target itself.',
   check: (context) => autoscalers(context).flatMap(({ target }) => (target && target.object.spec?.replicas !== undefined ? [violation(target, {
     field: 'spec.replicas',
     value: target.object.spec.replicas,
@@ -51,7 +52,7 @@ export const hpaRequests = Rule.of({
     return needs.flatMap((need) => containersWithout(pod, need.resource, need.container).map((name) => violation(hpa, {
       field: need.field,
       value: need.resource,
-      message: `is a utilization metric, but container ${name} of ${target!.path} has no ${need.resource} request`,
+      message: `is a utilization metric, but container ${name} of ${describeObject(target!)} has no ${need.resource} request`,
       fix: `set resources.requests.${need.resource} on container ${name}, or use an AverageValue target`,
     })));
   }),
@@ -69,9 +70,9 @@ export const statefulSetService = Rule.of({
     const service = typeof name === 'string' ? index.find('Service', set.namespace, name) : undefined;
     const labels = set.object.spec?.template?.metadata?.labels ?? {};
     const problem = !service ? { message: `is not a Service in namespace "${set.namespace}"`, fix: 'add a headless Service with this name' }
-      : service.object.spec?.clusterIP !== 'None' ? { message: `names Service ${service.path}, which is not headless`, fix: 'set clusterIP: None on that Service (headless: true)' }
+      : service.object.spec?.clusterIP !== 'None' ? { message: `names ${describeObject(service)}, which is not headless`, fix: 'set clusterIP: None on that Service (headless: true)' }
         : !service.object.spec?.selector || !matchesSelector({ matchLabels: service.object.spec.selector }, labels)
-          ? { message: `names Service ${service.path}, whose selector does not match the StatefulSet pods`, fix: 'select the StatefulSet\'s pod labels in the Service' }
+          ? { message: `names ${describeObject(service)}, whose selector does not match the StatefulSet pods`, fix: 'select the StatefulSet\'s pod labels in the Service' }
           : undefined;
     return problem ? [violation(set, { field: 'spec.serviceName', value: name, ...problem })] : [];
   }),

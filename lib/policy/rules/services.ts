@@ -1,5 +1,5 @@
 import { describeSelector, PodRef, PolicyObject } from '../object-index';
-import { Rule, RuleContext, Severity, violation } from '../rule';
+import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT010: a Service selector selects pods. */
 export const serviceSelector = Rule.of({
@@ -37,7 +37,7 @@ export const serviceTargetPorts = Rule.of({
       return lacking.length ? [violation(s, {
         field: `spec.ports[${i}].targetPort`,
         value: target,
-        message: `is not a container port of ${lacking.map((pod) => pod.owner.path).join(', ')}`,
+        message: `is not a container port of ${lacking.map((pod) => describeObject(pod.owner)).join(', ')}`,
         fix: `use one of ${portsOf(lacking[0]).join(', ') || 'no ports declared: declare the port on the container'}`,
       })] : [];
     });

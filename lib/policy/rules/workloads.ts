@@ -33,7 +33,8 @@ export const readinessProbe = Rule.of({
   name: 'readiness-probe',
   severity: Severity.ERROR,
   rationale: 'Without a readiness probe a pod gets traffic as soon as it starts, and a rollout proceeds over pods that do not serve.',
-  fix: 'Give the first (serving) container of every Deployment, StatefulSet or DaemonSet that declares ports a readiness probe; helpers (sidecars, exporters) follow it.',
+  fix: 'Give the first (serving) container of every Deployment, StatefulSet or DaemonSet that declares ports a readinessProbe; helpers (sidecars, exporters) follow it.',
+  library: 'readiness: Probe.fromHttpGet(...) on a Container of the library.',
   check: ({ index }) => index.pods.filter((p) => LONG_RUNNING_KINDS.includes(p.owner.object.kind)).flatMap((pod) => {
     const primary = pod.spec.containers?.[0];
     if (!primary || !(primary.ports ?? []).length || primary.readinessProbe) return [];
@@ -41,7 +42,7 @@ export const readinessProbe = Rule.of({
       field: `${specField(pod)}.containers[0].readinessProbe`,
       value: undefined,
       message: `is missing on container ${primary.name}, which serves ports ${(primary.ports ?? []).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
-      fix: 'add readiness: Probe.fromHttpGet(...) or Probe.fromTcpSocket(...)',
+      fix: `set ${specField(pod)}.containers[0].readinessProbe (httpGet, tcpSocket, grpc or exec) on container ${primary.name}`,
     })];
   }),
 });
@@ -52,7 +53,8 @@ export const resourceRequests = Rule.of({
   name: 'resource-requests',
   severity: Severity.ERROR,
   rationale: 'Without requests the scheduler overcommits nodes and autoscalers cannot work; without a memory limit one leak takes the node down.',
-  fix: 'Set requests.cpu, requests.memory and limits.memory (Resources.preset(...) does).',
+  fix: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container.',
+  library: 'Resources.preset(ResourceSize.SMALL) on a Container of the library.',
   check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
     const r = container.resources ?? {};
     const missing = [
@@ -64,7 +66,7 @@ export const resourceRequests = Rule.of({
       field: `${field}.resources`,
       value: container.resources,
       message: `of container ${container.name} lack ${missing.join(', ')}`,
-      fix: 'set them, e.g. resources: Resources.preset(ResourceSize.SMALL)',
+      fix: `set ${missing.map((m) => `resources.${m}`).join(', ')} on container ${container.name}, e.g. requests { cpu: 100m, memory: 128Mi }, limits { memory: 128Mi }`,
     })] : [];
   })),
 });
