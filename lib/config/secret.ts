@@ -7,6 +7,7 @@ import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
+import { Waiver } from '../policy/waiver';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
@@ -77,6 +78,8 @@ export class Secret extends Construct implements IConfigSource {
       stringData: this.data,
       immutable: props.immutable,
     });
+    // Every value is a SecretValue.nonSensitive(): publishable, so data in the manifests is accepted (PLT090).
+    Waiver.add(this.apiObject, 'PLT090', 'values declared non-sensitive with SecretValue.nonSensitive()');
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...Object.entries(props.data).flatMap(([k, v]) => [

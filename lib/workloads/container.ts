@@ -7,6 +7,7 @@ import { Probe } from './probe';
 import { Problem } from '../core/problem';
 import { Resources, ResourceSize } from './resources';
 import { Volume, VolumeMount } from './volume';
+import { probePortProblem } from '../policy/checks/probe-port';
 
 /** Capabilities Pod Security Standards baseline lets a container add (restricted: NET_BIND_SERVICE only). */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -208,14 +209,8 @@ export class Container {
     for (const [role, probe] of [['readiness', p.readiness], ['liveness', p.liveness], ['startup', p.startup]] as const) {
       if (!probe) continue;
       problems.push(...probe.problems(`${field}.${role}`));
-      if (probe.port !== undefined && !this.exposes(probe.port)) {
-        problems.push({
-          field: `${field}.${role}.port`,
-          value: probe.port,
-          message: `is not a port of container ${this.name}`,
-          fix: `probe one of its ports (${this.ports.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port`,
-        });
-      }
+      const portProblem = probe.port === undefined ? undefined : probePortProblem(`${field}.${role}.port`, this.name, probe.port, this.ports);
+      if (portProblem) problems.push(portProblem);
       if (role !== 'readiness' && (probe.timing.successThreshold ?? 1) !== 1) {
         problems.push({ field: `${field}.${role}.successThreshold`, value: probe.timing.successThreshold, message: `must be 1 for ${role} probes`, fix: 'remove successThreshold' });
       }

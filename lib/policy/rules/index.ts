@@ -1,10 +1,12 @@
 import { annotationGrammar, duplicateObjects, labelGrammar, objectNames } from './metadata';
+import { rbacBroadSubjects, rbacEffectiveAccess, rbacEscalation, rbacReadOnly } from './rbac';
 import { configMapReferences, roleReferences, secretReferences, serviceAccountReferences } from './references';
-import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
-import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
+import { hpaReplicaRange, hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
+import { credentialsInManifest, secretData } from './secrets';
+import { affinitySelector, networkPolicySelector, pdbAllowsDisruption, pdbSelector, pdbsOverlap, workloadSelector, workloadSelectorsOverlap } from './selectors';
 import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
 import { waiverRule } from './waivers';
-import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
+import { cronSchedule, imagePolicy, podSecurity, probeNamedPort, readinessProbe, resourceRequests } from './workloads';
 import { Rule } from '../rule';
 
 /** Every rule of the platform, in id order: the catalogue docs/rules.md is generated from. */
@@ -12,8 +14,10 @@ export const PLATFORM_RULES: readonly Rule[] = [
   waiverRule,
   objectNames, labelGrammar, annotationGrammar, duplicateObjects,
   serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
-  hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService,
-  pdbSelector, networkPolicySelector, affinitySelector,
+  hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService, hpaReplicaRange,
+  pdbSelector, networkPolicySelector, affinitySelector, workloadSelector, workloadSelectorsOverlap, pdbAllowsDisruption, pdbsOverlap,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
-  podSecurity, imagePolicy, readinessProbe, resourceRequests,
+  podSecurity, imagePolicy, readinessProbe, resourceRequests, probeNamedPort, cronSchedule,
+  rbacEscalation, rbacReadOnly, rbacBroadSubjects, rbacEffectiveAccess,
+  secretData, credentialsInManifest,
 ];

@@ -1,8 +1,7 @@
+import { isDefaultClusterRole } from '../checks/rbac';
 import { containersOf, declaredExternal, ExternalKind, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
-/** ClusterRoles every cluster has (user-facing roles and the `system:` ones). */
-const DEFAULT_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
 
 interface Reference { readonly owner: PolicyObject; readonly annotations: Record<string, string>; readonly field: string; readonly name: string }
 
@@ -65,7 +64,7 @@ export const roleReferences = Rule.of({
     const ref = binding.object.roleRef ?? {};
     const name = ref.name;
     const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name)
-      : context.index.find('ClusterRole', '', name) ?? (DEFAULT_CLUSTER_ROLES.has(name) || String(name).startsWith('system:') || undefined);
+      : context.index.find('ClusterRole', '', name) ?? (isDefaultClusterRole(String(name)) || undefined);
     const declared = [...(context.external.roles ?? []), ...declaredExternal({ owner: binding }, 'roles')];
     return exists || declared.includes(name) ? [] : [violation(binding, {
       field: 'roleRef.name',

@@ -1,3 +1,4 @@
+import { replicaRangeProblems } from '../checks/replicas';
 import { matchesSelector, PodRef, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
@@ -91,3 +92,19 @@ function containersWithout(pod: PodRef, resource: string, only?: string): string
     .filter((c: any) => (only === undefined || c?.name === only) && c?.resources?.requests?.[resource] === undefined)
     .map((c: any) => c?.name);
 }
+
+/** PLT024: an autoscaler's replica range is valid. */
+export const hpaReplicaRange = Rule.of({
+  id: 'PLT024',
+  name: 'hpa-replica-range',
+  severity: Severity.ERROR,
+  rationale: 'The API server refuses minReplicas above maxReplicas; minReplicas 0 needs an alpha feature gate.',
+  fix: 'Set spec.minReplicas (at least 1) to at most spec.maxReplicas.',
+  library: 'HorizontalPodAutoscaler refuses the same at synth (the same code).',
+  examples: {
+    failing: 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web, namespace: shop }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 5\n  maxReplicas: 3',
+    passing: 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web, namespace: shop }\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 3',
+  },
+  check: ({ index }) => index.ofKind('HorizontalPodAutoscaler').flatMap((hpa) => replicaRangeProblems(hpa.object.spec?.minReplicas, hpa.object.spec?.maxReplicas, 'spec.')
+    .map((p) => violation(hpa, p))),
+});

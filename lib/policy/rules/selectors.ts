@@ -1,5 +1,5 @@
-import { describeSelector, LabelSelector, PolicyObject } from '../object-index';
-import { Rule, RuleContext, Severity, violation, Violation } from '../rule';
+import { describeSelector, LabelSelector, matchesSelector, PolicyObject } from '../object-index';
+import { describeObject, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 /** PLT030: a PodDisruptionBudget selects pods. */
 export const pdbSelector = Rule.of({
@@ -79,3 +79,133 @@ function unmatched({ index }: RuleContext, object: PolicyObject, field: string, 
     fix: 'select the stable labels (app.kubernetes.io/name, app.kubernetes.io/instance) of a workload of the stack',
   })];
 }
+
+/** Kinds whose `spec.selector` must select their own pod template. */
+const CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const controllers = ({ index }: RuleContext) => CONTROLLER_KINDS.flatMap((k) => index.ofKind(k)).filter((o) => o.object.spec?.template);
+
+/** PLT033: a workload's selector selects its own pod template. */
+export const workloadSelector = Rule.of({
+  id: 'PLT033',
+  name: 'workload-selector-matches-template',
+  severity: Severity.ERROR,
+  rationale: 'The API server refuses a Deployment, StatefulSet, DaemonSet or ReplicaSet whose spec.selector does not match spec.template.metadata.labels (or is missing).',
+  fix: 'Put the selector\'s labels on spec.template.metadata.labels, or select the template\'s labels.',
+  examples: {
+    failing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: frontend } }\n    spec: { containers: [{ name: web, image: "nginx:1.25" }] }',
+    passing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: "nginx:1.25" }] }',
+  },
+  check: (context) => controllers(context).flatMap((o) => {
+    const selector = o.object.spec.selector;
+    const labels = o.object.spec.template.metadata?.labels ?? {};
+    const empty = !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+    if (empty) return [violation(o, { field: 'spec.selector', value: selector, message: 'is missing or empty', fix: `select the template's labels, e.g. matchLabels: ${JSON.stringify(labels)}` })];
+    return matchesSelector(selector, labels) ? [] : [violation(o, {
+      field: 'spec.selector',
+      value: selector,
+      message: `(${describeSelector(selector)}) does not match the template labels ${JSON.stringify(labels)}`,
+      fix: 'make spec.template.metadata.labels carry every label of spec.selector.matchLabels',
+    })];
+  }),
+});
+
+/** PLT034: no two workloads select the same pods. */
+export const workloadSelectorsOverlap = Rule.of({
+  id: 'PLT034',
+  name: 'workload-selectors-overlap',
+  severity: Severity.ERROR,
+  rationale: 'Two controllers whose selectors match each other\'s pods fight over them: ReplicaSets adopt and delete the other\'s pods, rollouts never settle.',
+  fix: 'Give each workload a distinct label in its selector and template (app.kubernetes.io/name and instance).',
+  examples: {
+    failing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web-canary, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.26" }] } }',
+    passing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web-canary, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web-canary } }\n  template: { metadata: { labels: { tier: front, app: web-canary } }, spec: { containers: [{ name: web, image: "nginx:1.26" }] } }',
+  },
+  check: (context) => {
+    const all = controllers(context);
+    return all.flatMap((o, i) => all.filter((other, j) => j !== i && other.namespace === o.namespace && o.object.spec.selector
+      && matchesSelector(o.object.spec.selector, other.object.spec.template.metadata?.labels ?? {})
+      // Report a mutual overlap once, on the later object.
+      && !(j > i && other.object.spec.selector && matchesSelector(other.object.spec.selector, o.object.spec.template.metadata?.labels ?? {})))
+      .map((other) => violation(o, {
+        field: 'spec.selector',
+        value: o.object.spec.selector,
+        message: `(${describeSelector(o.object.spec.selector)}) also selects the pods of ${describeObject(other)}`,
+        fix: 'add a label that only this workload\'s pods carry to its selector and template',
+      })));
+  },
+});
+
+/** The replicas a workload runs at least: its autoscaler's minReplicas, else spec.replicas (default 1). */
+function minimumReplicas({ index }: RuleContext, workload: PolicyObject): number | undefined {
+  if (!['Deployment', 'StatefulSet', 'ReplicaSet'].includes(workload.object.kind)) return undefined;
+  const hpa = index.ofKind('HorizontalPodAutoscaler', workload.namespace)
+    .find((h) => h.object.spec?.scaleTargetRef?.kind === workload.object.kind && h.object.spec?.scaleTargetRef?.name === workload.object.metadata?.name);
+  const n = hpa ? hpa.object.spec?.minReplicas ?? 1 : workload.object.spec?.replicas ?? 1;
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** PLT035: a PodDisruptionBudget lets at least one pod go. */
+export const pdbAllowsDisruption = Rule.of({
+  id: 'PLT035',
+  name: 'pdb-allows-disruption',
+  severity: Severity.ERROR,
+  rationale: 'A budget whose minAvailable is at least the replica count (1 of 1 included), or whose maxUnavailable is 0, allows no eviction: every node drain and cluster upgrade blocks on it.',
+  fix: 'Use maxUnavailable: 1, or keep minAvailable below the lowest replica count (run at least 2 replicas for minAvailable: 1).',
+  library: 'DisruptionBudget defaults to maxUnavailable: 1.',
+  examples: {
+    failing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { minAvailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
+    passing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
+  },
+  check: (context) => context.index.ofKind('PodDisruptionBudget').flatMap((pdb) => {
+    const spec = pdb.object.spec ?? {};
+    if (spec.maxUnavailable === 0 || spec.maxUnavailable === '0%') {
+      return [violation(pdb, { field: 'spec.maxUnavailable', value: spec.maxUnavailable, message: 'allows no eviction at all', fix: 'use maxUnavailable: 1' })];
+    }
+    if (spec.minAvailable === '100%') {
+      return [violation(pdb, { field: 'spec.minAvailable', value: spec.minAvailable, message: 'allows no eviction at all', fix: 'use maxUnavailable: 1' })];
+    }
+    if (!Number.isInteger(spec.minAvailable) || !spec.selector) return [];
+    const owners = [...new Set(context.index.podsSelectedBy(pdb.namespace, spec.selector).map((p) => p.owner))];
+    return owners.flatMap((w) => {
+      const replicas = minimumReplicas(context, w);
+      return replicas !== undefined && spec.minAvailable >= replicas ? [violation(pdb, {
+        field: 'spec.minAvailable',
+        value: spec.minAvailable,
+        message: `is at least the ${replicas} replica(s) of ${describeObject(w)}, so no pod may ever be evicted`,
+        fix: replicas > 1 ? `use minAvailable: ${replicas - 1} or maxUnavailable: 1` : 'use maxUnavailable: 1, or run at least 2 replicas',
+      })] : [];
+    });
+  }),
+});
+
+/** PLT036: one PodDisruptionBudget per pod. */
+export const pdbsOverlap = Rule.of({
+  id: 'PLT036',
+  name: 'pdbs-overlap',
+  severity: Severity.ERROR,
+  rationale: 'The eviction API refuses to evict a pod that more than one PodDisruptionBudget selects ("more than one PodDisruptionBudget"): drains of its nodes fail.',
+  fix: 'Keep one budget per workload: narrow the selectors so that no pod is selected by two.',
+  examples: {
+    failing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: frontend, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { tier: front } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 2\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web, tier: front } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
+    passing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 2\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web, tier: front } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
+  },
+  check: ({ index }) => {
+    const pdbs = index.ofKind('PodDisruptionBudget');
+    const result: Violation[] = [];
+    pdbs.forEach((pdb, i) => {
+      if (!pdb.object.spec?.selector) return;
+      const mine = new Set(index.podsSelectedBy(pdb.namespace, pdb.object.spec.selector).map((p) => p.owner));
+      const earlier = pdbs.slice(0, i).filter((other) => other.namespace === pdb.namespace && other.object.spec?.selector
+        && index.podsSelectedBy(other.namespace, other.object.spec.selector).some((p) => mine.has(p.owner)));
+      if (earlier.length) {
+        result.push(violation(pdb, {
+          field: 'spec.selector',
+          value: pdb.object.spec.selector,
+          message: `selects pods that ${earlier.map(describeObject).join(', ')} also selects`,
+          fix: 'keep one budget per workload, or narrow the selectors',
+        }));
+      }
+    });
+    return result;
+  },
+});

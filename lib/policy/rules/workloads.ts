@@ -1,3 +1,5 @@
+import { CronSchedule } from '../../workloads/cron-schedule';
+import { probePortProblem } from '../checks/probe-port';
 import { Image } from '../../workloads/image';
 import { containersOf, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
@@ -74,3 +76,46 @@ export const resourceRequests = Rule.of({
 function specField(pod: PodRef): string {
   return pod.field ? `${pod.field}.spec` : 'spec';
 }
+
+/** PLT072: probes on named ports name a port of their container. */
+export const probeNamedPort = Rule.of({
+  id: 'PLT072',
+  name: 'probe-port-declared',
+  severity: Severity.ERROR,
+  rationale: 'A probe on a port name the container does not declare can never connect: readiness never passes, liveness restarts the container forever.',
+  fix: 'Name a port of the container\'s ports[] in the probe (httpGet.port, tcpSocket.port), or declare the port with that name.',
+  library: 'A Container of the library refuses probes on ports it does not expose (the same code).',
+  examples: {
+    failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: metrics } }',
+    passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: http } }',
+  },
+  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
+    const declared = (Array.isArray(container.ports) ? container.ports : []).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
+    return (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).flatMap((kind) => {
+      const probe = container[kind];
+      const [handler, port] = probe?.httpGet ? ['httpGet', probe.httpGet.port] : probe?.tcpSocket ? ['tcpSocket', probe.tcpSocket.port] : [undefined, undefined];
+      // A numeric port need not be declared; a name must be.
+      const problem = typeof port === 'string' && !/^[0-9]+$/.test(port) ? probePortProblem(`${field}.${kind}.${handler}.port`, String(container.name), port, declared) : undefined;
+      return problem ? [violation(pod.owner, problem)] : [];
+    });
+  })),
+});
+
+/** PLT073: a CronJob's schedule is a valid cron expression. */
+export const cronSchedule = Rule.of({
+  id: 'PLT073',
+  name: 'cronjob-schedule',
+  severity: Severity.ERROR,
+  rationale: 'The API server accepts schedules the controller reads differently: */61 in the minute field runs once an hour, a TZ= prefix is refused, @every drifts.',
+  fix: 'Write spec.schedule as five fields with values in range (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6) or a macro such as @hourly; set spec.timeZone for a time zone.',
+  library: 'CronJob takes a CronSchedule, which refuses the same at synth (the same code).',
+  examples: {
+    failing: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: report, namespace: shop }\nspec:\n  schedule: "*/61 * * * *"\n  jobTemplate: { spec: { template: { spec: { restartPolicy: OnFailure, containers: [{ name: report, image: "busybox:1.36" }] } } } }',
+    passing: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: report, namespace: shop }\nspec:\n  schedule: "0 * * * *"\n  jobTemplate: { spec: { template: { spec: { restartPolicy: OnFailure, containers: [{ name: report, image: "busybox:1.36" }] } } } }',
+  },
+  check: ({ index }) => index.ofKind('CronJob').flatMap((job) => {
+    const schedule = job.object.spec?.schedule;
+    if (typeof schedule !== 'string') return [violation(job, { field: 'spec.schedule', value: schedule, message: 'is missing', fix: 'set a schedule such as "0 * * * *"' })];
+    return CronSchedule.expression(schedule).problems('spec.schedule').map((p) => violation(job, p));
+  }),
+});
