@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
-import { READ_ONLY_ANNOTATION, roleProblems } from '../policy/checks/rbac';
+import { READ_ONLY_ANNOTATION, roleProblems, wildcardProblems } from '../policy/checks/rbac';
 import { Waiver } from '../policy/waiver';
 
 /** One permission: verbs on resources of API groups (or, in a ClusterRole, on URL paths). */
@@ -145,13 +145,7 @@ function rulesProblems(rules: readonly PolicyRule[], props: RoleProps, cluster: 
     if (rule.nonResourceUrls?.length && !cluster) {
       problems.push({ field: `${field}.nonResourceUrls`, value: rule.nonResourceUrls, message: 'only a ClusterRole can grant URL paths', fix: 'move the rule to a ClusterRole' });
     }
-    if (!props.allowWildcards) {
-      for (const [name, values] of [['verbs', rule.verbs], ['resources', resources], ['apiGroups', groups]] as const) {
-        if (values.includes('*')) {
-          problems.push({ field: `${field}.${name}`, value: values, message: 'contains "*", which also grants what is added to Kubernetes later', fix: `list the ${name} the subjects need, or set allowWildcards: true` });
-        }
-      }
-    }
+    if (!props.allowWildcards) problems.push(...wildcardProblems([{ ...rule, apiGroups: groups, resources }], 'set allowWildcards: true').map((p) => ({ ...p, field: p.field.replace('rules[0]', field) })));
   });
   // Escalation and read-only checks on effective permissions: the same code as the engine's PLT080 and PLT081.
   const { escalation, readOnly } = roleProblems(rules.map((r) => ({ apiGroups: r.apiGroups ?? [''], resources: r.resources, verbs: r.verbs, resourceNames: r.resourceNames })), props);
@@ -163,4 +157,5 @@ function rulesProblems(rules: readonly PolicyRule[], props: RoleProps, cluster: 
 function markDeclarations(apiObject: ApiObject, props: RoleProps): void {
   if (props.readOnly) apiObject.metadata.addAnnotation(READ_ONLY_ANNOTATION, 'true');
   if (props.allowPrivilegeEscalation) Waiver.add(apiObject, 'PLT080', 'allowPrivilegeEscalation: true on the role construct');
+  if (props.allowWildcards) Waiver.add(apiObject, 'PLT084', 'allowWildcards: true on the role construct');
 }

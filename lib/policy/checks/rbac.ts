@@ -241,3 +241,19 @@ export function broadGrantProblem(roleName: string, rules: readonly RbacRule[] |
     fix: 'bind the role to the specific groups, users or ServiceAccounts that need it',
   };
 }
+
+/**
+ * `*` in a rule's verbs, resources or API groups: it also grants what Kubernetes adds later. The
+ * same code runs in the library's Role constructs and in the engine (PLT084); `optOut` names
+ * how to accept it.
+ */
+export function wildcardProblems(rules: readonly RbacRule[], optOut: string): Problem[] {
+  return rules.flatMap((rule, i) => (['verbs', 'resources', 'apiGroups'] as const)
+    .filter((name) => (rule?.[name] ?? []).includes('*'))
+    .map((name) => ({
+      field: `rules[${i}].${name}`,
+      value: rule[name],
+      message: 'contains "*", which also grants what is added to Kubernetes later',
+      fix: `list the ${name} the subjects need, or ${optOut}`,
+    })));
+}

@@ -1,5 +1,5 @@
 import { annotationGrammar, duplicateObjects, labelGrammar, objectNames } from './metadata';
-import { rbacBroadSubjects, rbacEffectiveAccess, rbacEscalation, rbacReadOnly } from './rbac';
+import { rbacBroadSubjects, rbacEffectiveAccess, rbacEscalation, rbacReadOnly, rbacWildcards } from './rbac';
 import { configMapReferences, roleReferences, secretReferences, serviceAccountReferences } from './references';
 import { hpaReplicaRange, hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
 import { credentialsInManifest, secretData } from './secrets';
@@ -18,6 +18,6 @@ export const PLATFORM_RULES: readonly Rule[] = [
   pdbSelector, networkPolicySelector, affinitySelector, workloadSelector, workloadSelectorsOverlap, pdbAllowsDisruption, pdbsOverlap,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
   podSecurity, imagePolicy, readinessProbe, resourceRequests, probeNamedPort, cronSchedule,
-  rbacEscalation, rbacReadOnly, rbacBroadSubjects, rbacEffectiveAccess,
+  rbacEscalation, rbacReadOnly, rbacBroadSubjects, rbacEffectiveAccess, rbacWildcards,
   secretData, credentialsInManifest,
 ];

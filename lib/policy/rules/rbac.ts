@@ -1,4 +1,4 @@
-import { broadGrantProblem, Capability, capabilitiesOf, EFFECTIVE_ACCESS_ANNOTATION, ESCALATING, READ_ONLY_ANNOTATION, READ_VERBS, RbacRule, roleProblems } from '../checks/rbac';
+import { broadGrantProblem, Capability, capabilitiesOf, EFFECTIVE_ACCESS_ANNOTATION, ESCALATING, READ_ONLY_ANNOTATION, READ_VERBS, RbacRule, roleProblems, wildcardProblems } from '../checks/rbac';
 import { PolicyObject } from '../object-index';
 import { Rule, RuleContext, Severity, violation } from '../rule';
 
@@ -91,4 +91,19 @@ export const rbacEffectiveAccess = Rule.of({
       fix: `remove that access, or write "${missing.join(', ')}" into the annotation ${EFFECTIVE_ACCESS_ANNOTATION}`,
     })] : [];
   }),
+});
+
+/** PLT084: no wildcard in a role. */
+export const rbacWildcards = Rule.of({
+  id: 'PLT084',
+  name: 'rbac-wildcard',
+  severity: Severity.ERROR,
+  rationale: '"*" in verbs, resources or apiGroups grants every verb and resource Kubernetes and its CRDs add later, escalate, bind and impersonate included.',
+  fix: 'List the verbs, resources and API groups the subjects need.',
+  library: 'Role and ClusterRole refuse "*" unless allowWildcards: true, which writes the waiver (the same code).',
+  examples: {
+    failing: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: secrets-admin, namespace: shop }\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: ["*"]',
+    passing: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: secrets-admin, namespace: shop }\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list, watch]',
+  },
+  check: (context) => roles(context).flatMap((role) => wildcardProblems(rulesOf(role), 'waive this rule with a reason').map((p) => violation(role, p))),
 });
