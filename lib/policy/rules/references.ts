@@ -15,6 +15,41 @@ export const secretReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A pod that reads a missing Secret (env, envFrom, volume, image pull secret) never starts: CreateContainerConfigError or a stuck mount.',
   fix: 'Render the Secret (or an ExternalSecret creating it) in the same namespace, mark the reference optional, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          env: [{ name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          env: [{ name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }]
+
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: { name: db, namespace: shop }
+spec: { secretStoreRef: { kind: ClusterSecretStore, name: vault }, target: { name: db }, data: [{ secretKey: password, remoteRef: { key: shop/db } }] }`,
+  },
   check: (context) => unresolved(context, podReferences(context, 'secret'), 'Secret', 'secrets', context.external.secrets),
 });
 
@@ -25,6 +60,41 @@ export const configMapReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A pod that reads a missing ConfigMap (env, envFrom, volume, projected) never starts.',
   fix: 'Render the ConfigMap in the same namespace, mark the reference optional, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          envFrom: [{ configMapRef: { name: settings } }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          envFrom: [{ configMapRef: { name: settings } }]
+
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: prod }`,
+  },
   check: (context) => unresolved(context, podReferences(context, 'configMap'), 'ConfigMap', 'configmaps', context.external.configMaps),
 });
 
@@ -35,6 +105,40 @@ export const serviceAccountReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Pods naming a missing ServiceAccount are refused by the admission controller; a binding to one grants nothing.',
   fix: 'Render the ServiceAccount in the same namespace, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: web, namespace: shop }`,
+  },
   check: (context) => {
     const refs: Reference[] = context.index.pods.flatMap((pod) => {
       const name = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
@@ -60,6 +164,18 @@ export const roleReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A RoleBinding to a missing Role grants nothing, silently; the workload fails later with 403s.',
   fix: 'Render the Role or ClusterRole, use a Kubernetes default ClusterRole, or declare it external.',
+  examples: {
+    failing: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: readers, namespace: shop }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }]`,
+    passing: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: readers, namespace: shop }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }]`,
+  },
   check: (context) => [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')].flatMap((binding) => {
     const ref = binding.object.roleRef ?? {};
     const name = ref.name;

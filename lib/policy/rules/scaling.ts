@@ -9,6 +9,38 @@ export const hpaTargetExists = Rule.of({
   severity: Severity.ERROR,
   rationale: 'An HorizontalPodAutoscaler whose target is missing scales nothing and reports errors forever.',
   fix: 'Point scaleTargetRef at a Deployment or StatefulSet rendered in the same namespace.',
+  examples: {
+    failing: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: wbe }
+  minReplicas: 2
+  maxReplicas: 6
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+`,
+  },
   check: (context) => autoscalers(context).flatMap(({ hpa, ref, target }) => (target ? [] : [violation(hpa, {
     field: 'spec.scaleTargetRef',
     value: ref,
@@ -25,6 +57,53 @@ export const hpaTargetReplicas = Rule.of({
   rationale: 'A target that sets spec.replicas is reset to that count on every apply, fighting the autoscaler.',
   fix: 'Leave spec.replicas out of the autoscaled Deployment or StatefulSet.',
   library: 'HorizontalPodAutoscaler releases the replica count of its target itself.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+`,
+  },
   check: (context) => autoscalers(context).flatMap(({ target }) => (target && target.object.spec?.replicas !== undefined ? [violation(target, {
     field: 'spec.replicas',
     value: target.object.spec.replicas,
@@ -40,6 +119,53 @@ export const hpaRequests = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Utilization is a percentage of the request: without requests the autoscaler cannot compute it and never scales.',
   fix: 'Give every container of the target requests for the resource the metric uses.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { memory: 128Mi } }
+
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]`,
+  },
   check: (context) => autoscalers(context).flatMap(({ hpa, target }) => {
     const pod = target && context.index.pods.find((p) => p.owner === target);
     if (!pod) return [];
@@ -66,6 +192,27 @@ export const statefulSetService = Rule.of({
   severity: Severity.ERROR,
   rationale: 'StatefulSet pods get their stable DNS names (pod-0.service) only from a headless Service that selects them.',
   fix: 'Render a Service with clusterIP: None whose selector matches the StatefulSet pods, and name it in spec.serviceName.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: shop }
+spec:
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template: { metadata: { labels: { app: db } }, spec: { containers: [{ name: db, image: "postgres:16.1" }] } }`,
+    passing: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: shop }
+spec:
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template: { metadata: { labels: { app: db } }, spec: { containers: [{ name: db, image: "postgres:16.1" }] } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: db, namespace: shop }
+spec: { clusterIP: None, selector: { app: db }, ports: [{ port: 5432 }] }`,
+  },
   check: ({ index }) => index.ofKind('StatefulSet').flatMap((set) => {
     const name = set.object.spec?.serviceName;
     const service = typeof name === 'string' ? index.find('Service', set.namespace, name) : undefined;

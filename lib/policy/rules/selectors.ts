@@ -8,6 +8,44 @@ export const pdbSelector = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A PodDisruptionBudget that selects no pod protects nothing during node drains.',
   fix: 'Use the selector of the workload the budget protects.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web, namespace: shop }
+spec: { maxUnavailable: 1, selector: { matchLabels: { app: wbe } } }`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web, namespace: shop }
+spec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }`,
+  },
   check: (context) => context.index.ofKind('PodDisruptionBudget').flatMap((pdb) => unmatched(context, pdb, 'spec.selector', pdb.object.spec?.selector, false)),
 });
 
@@ -18,6 +56,44 @@ export const networkPolicySelector = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A NetworkPolicy whose podSelector matches nothing leaves the intended pods unprotected, and a peer selector that matches nothing blocks the traffic it meant to allow.',
   fix: 'Select the stable labels of the pods meant (an empty selector means every pod of the namespace).',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec: { podSelector: { matchLabels: { app: wbe } }, policyTypes: [Ingress] }`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec: { podSelector: { matchLabels: { app: web } }, policyTypes: [Ingress] }`,
+  },
   check: (context) => context.index.ofKind('NetworkPolicy').flatMap((np) => {
     const spec = np.object.spec ?? {};
     const result = unmatched(context, np, 'spec.podSelector', spec.podSelector, true);
@@ -40,6 +116,36 @@ export const affinitySelector = Rule.of({
   severity: Severity.ERROR,
   rationale: 'An anti-affinity or spread constraint whose selector matches no pod spreads nothing; a required affinity to no pod keeps the pod Pending.',
   fix: 'Select the pods meant, usually the workload\'s own stable labels.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: kubernetes.io/hostname, labelSelector: { matchLabels: { app: wbe } } }] } }
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: kubernetes.io/hostname, labelSelector: { matchLabels: { app: web } } }] } }
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+  },
   check: (context) => context.index.pods.flatMap((pod) => {
     const prefix = pod.field ? `${pod.field}.spec` : 'spec';
     const result: Violation[] = [];

@@ -8,6 +8,48 @@ export const serviceSelector = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A Service whose selector matches no pod has no endpoints: every request to it fails.',
   fix: 'Select the stable labels of the workload (app.kubernetes.io/name and instance), in the same namespace.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: wbe }
+  ports: [{ port: 80, targetPort: http }]`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http }]`,
+  },
   check: ({ index }) => index.ofKind('Service').flatMap((s) => {
     const selector = s.object.spec?.selector;
     if (!selector || Object.keys(selector).length === 0 || s.object.spec?.type === 'ExternalName') return [];
@@ -27,6 +69,48 @@ export const serviceTargetPorts = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Traffic to a target port no container declares is refused, and a named port that a pod lacks leaves it out of the endpoints.',
   fix: 'Point targetPort at a declared container port, by number or name.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: https }]`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http }]`,
+  },
   check: ({ index }) => index.ofKind('Service').flatMap((s) => {
     const selector = s.object.spec?.selector;
     if (!selector || Object.keys(selector).length === 0) return [];
@@ -51,6 +135,29 @@ export const ingressBackendService = Rule.of({
   severity: Severity.ERROR,
   rationale: 'An Ingress path to a missing Service answers 503 for that path.',
   fix: 'Point the backend at a Service rendered in the same namespace, or add that Service.',
+  examples: {
+    failing: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - http:
+        paths: [{ path: /, pathType: Prefix, backend: { service: { name: wbe, port: { number: 80 } } } }]`,
+    passing: `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - http:
+        paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }]`,
+  },
   check: (context) => ingressBackends(context).flatMap(({ ingress, field, backend, service }) => (service ? [] : [violation(ingress, {
     field: `${field}.service.name`,
     value: backend.service?.name,
@@ -66,6 +173,36 @@ export const ingressBackendPort = Rule.of({
   severity: Severity.ERROR,
   rationale: 'An Ingress backend port that the Service does not have sends the path\'s traffic nowhere.',
   fix: 'Use a port number or port name the Service declares.',
+  examples: {
+    failing: `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - http:
+        paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 8080 } } } }]`,
+    passing: `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - http:
+        paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }]`,
+  },
   check: (context) => ingressBackends(context).flatMap(({ ingress, field, backend, service }) => {
     if (!service) return [];
     const port = backend.service?.port ?? {};

@@ -11,7 +11,40 @@ export const podSecurity = Rule.of({
   name: 'pod-security-standards',
   severity: Severity.ERROR,
   rationale: 'The namespace\'s Pod Security admission refuses pods above its level; the Deployment then shows no pods and no error.',
-  fix: 'Keep the platform\'s restricted security context; ask for a baseline namespace only for what restricted cannot run.',
+  fix: 'Set the pod securityContext (runAsNonRoot: true, seccompProfile.type: RuntimeDefault) and each container\'s (allowPrivilegeEscalation: false, capabilities.drop: [ALL]); no privileged containers, host namespaces, host paths or host ports. Ask for a baseline namespace only for what restricted cannot run.',
+  library: 'Containers of the library render the restricted security context by default.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          securityContext: { privileged: true }
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
+`,
+  },
   check: ({ index, podSecurity: level }) => index.pods.flatMap((pod) => podSecurityProblems(pod.spec, index.enforcedLevel(pod.owner.namespace) ?? level, {
     field: specField(pod),
     annotations: pod.annotations,
@@ -25,6 +58,34 @@ export const imagePolicy = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Untagged or :latest images change under a running workload; immutable environments need references that never move.',
   fix: 'Pin a commit-sha tag or a @sha256: digest.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+  },
   check: ({ index, imagePolicy: policy }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
     .flatMap(({ container, field }) => Image.of(String(container.image ?? '')).problems(`${field}.image`, policy).map((p) => violation(pod.owner, p)))),
 });
@@ -37,6 +98,35 @@ export const readinessProbe = Rule.of({
   rationale: 'Without a readiness probe a pod gets traffic as soon as it starts, and a rollout proceeds over pods that do not serve.',
   fix: 'Give the first (serving) container of every Deployment, StatefulSet or DaemonSet that declares ports a readinessProbe; helpers (sidecars, exporters) follow it.',
   library: 'readiness: Probe.fromHttpGet(...) on a Container of the library.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /healthz, port: http } }
+`,
+  },
   check: ({ index }) => index.pods.filter((p) => LONG_RUNNING_KINDS.includes(p.owner.object.kind)).flatMap((pod) => {
     const primary = pod.spec.containers?.[0];
     if (!primary || !(primary.ports ?? []).length || primary.readinessProbe) return [];
@@ -57,6 +147,35 @@ export const resourceRequests = Rule.of({
   rationale: 'Without requests the scheduler overcommits nodes and autoscalers cannot work; without a memory limit one leak takes the node down.',
   fix: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container.',
   library: 'Resources.preset(ResourceSize.SMALL) on a Container of the library.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { memory: 128Mi } }
+`,
+  },
   check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
     const r = container.resources ?? {};
     const missing = [
