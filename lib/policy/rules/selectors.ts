@@ -226,19 +226,22 @@ export const workloadSelectorsOverlap = Rule.of({
     failing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web-canary, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.26" }] } }',
     passing: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web } }\n  template: { metadata: { labels: { tier: front, app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web-canary, namespace: shop }\nspec:\n  selector: { matchLabels: { tier: front, app: web-canary } }\n  template: { metadata: { labels: { tier: front, app: web-canary } }, spec: { containers: [{ name: web, image: "nginx:1.26" }] } }',
   },
-  check: (context) => {
-    const all = controllers(context);
-    return all.flatMap((o, i) => all.filter((other, j) => j !== i && other.namespace === o.namespace && o.object.spec.selector
-      && matchesSelector(o.object.spec.selector, other.object.spec.template.metadata?.labels ?? {})
+  check: (context) => controllers(context).flatMap((o) => {
+    const selector = o.object.spec.selector;
+    if (!selector?.matchLabels && !selector?.matchExpressions) return [];
+    const ownLabels = o.object.spec.template.metadata?.labels ?? {};
+    const others = [...new Set(context.index.podsSelectedBy(o.namespace, selector).map((p) => p.owner))]
+      .filter((other) => other !== o && CONTROLLER_KINDS.includes(other.object.kind))
       // Report a mutual overlap once, on the later object.
-      && !(j > i && other.object.spec.selector && matchesSelector(other.object.spec.selector, o.object.spec.template.metadata?.labels ?? {})))
-      .map((other) => violation(o, {
-        field: 'spec.selector',
-        value: o.object.spec.selector,
-        message: `(${describeSelector(o.object.spec.selector)}) also selects the pods of ${describeObject(other)}`,
-        fix: 'add a label that only this workload\'s pods carry to its selector and template',
-      })));
-  },
+      .filter((other) => !(context.index.objects.indexOf(other) > context.index.objects.indexOf(o) && other.object.spec?.selector
+        && matchesSelector(other.object.spec.selector, ownLabels)));
+    return others.map((other) => violation(o, {
+      field: 'spec.selector',
+      value: selector,
+      message: `(${describeSelector(selector)}) also selects the pods of ${describeObject(other)}`,
+      fix: 'add a label that only this workload\'s pods carry to its selector and template',
+    }));
+  }),
 });
 
 /** The replicas a workload runs at least: its autoscaler's minReplicas, else spec.replicas (default 1). */
@@ -296,13 +299,14 @@ export const pdbsOverlap = Rule.of({
     passing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 2\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web, tier: front } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
   },
   check: ({ index }) => {
-    const pdbs = index.ofKind('PodDisruptionBudget');
+    // The budgets of each pod template, in object order: every budget after the first overlaps.
+    const budgets = new Map<unknown, PolicyObject[]>();
     const result: Violation[] = [];
-    pdbs.forEach((pdb, i) => {
-      if (!pdb.object.spec?.selector) return;
-      const mine = new Set(index.podsSelectedBy(pdb.namespace, pdb.object.spec.selector).map((p) => p.owner));
-      const earlier = pdbs.slice(0, i).filter((other) => other.namespace === pdb.namespace && other.object.spec?.selector
-        && index.podsSelectedBy(other.namespace, other.object.spec.selector).some((p) => mine.has(p.owner)));
+    for (const pdb of index.ofKind('PodDisruptionBudget')) {
+      if (!pdb.object.spec?.selector) continue;
+      const owners = new Set(index.podsSelectedBy(pdb.namespace, pdb.object.spec.selector).map((p) => p.owner));
+      const earlier = [...new Set([...owners].flatMap((owner) => budgets.get(owner) ?? []))];
+      for (const owner of owners) budgets.set(owner, [...(budgets.get(owner) ?? []), pdb]);
       if (earlier.length) {
         result.push(violation(pdb, {
           field: 'spec.selector',
@@ -311,7 +315,7 @@ export const pdbsOverlap = Rule.of({
           fix: 'keep one budget per workload, or narrow the selectors',
         }));
       }
-    });
+    }
     return result;
   },
 });
