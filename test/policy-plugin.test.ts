@@ -123,6 +123,19 @@ describe('PolicyValidation in process', () => {
     expect(violations.map((v) => v.violatingResources.map((r: any) => r.resourceName))).toEqual([['apps/v1 Deployment prod/a']]);
   });
 
+  test('per-environment settings by manifest path', async () => {
+    const violations: any[] = [];
+    const files: Record<string, any[]> = { 'dist/prod/app.k8s.yaml': [rawDeploymentJson('nginx:1.25')], 'dist/dev/app.k8s.yaml': [rawDeploymentJson('nginx:1.25')] };
+    await new PolicyValidation({ environments: { prod: { manifests: ['dist/prod/'], imagePolicy: 'immutable' as any } } }).validate({
+      manifests: Object.keys(files),
+      metadata: {},
+      logger: { log: () => undefined },
+      parseManifest: (f) => files[f],
+      report: { addViolation: (v) => violations.push(v), submit: () => undefined },
+    });
+    expect(violations.flatMap((v) => v.violatingResources.map((r: any) => `${v.ruleName.split(' ')[0]} ${r.manifestPath}`))).toEqual(['PLT060 dist/prod/app.k8s.yaml']);
+  });
+
   test('documents that are not Kubernetes objects are skipped', async () => {
     const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', metadata: {}, resources: ['a.yaml'] };
     const values = { replicaCount: 1 };
