@@ -7,7 +7,7 @@ import { Probe } from './probe';
 import { Problem } from '../core/problem';
 import { Resources, ResourceSize } from './resources';
 import { Volume, VolumeMount } from './volume';
-import { probePortProblem } from '../policy/checks/probe-port';
+import { probePortProblem, probeSettingsProblems } from '../policy/checks/probe-port';
 
 /** Capabilities Pod Security Standards baseline lets a container add (restricted: NET_BIND_SERVICE only). */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -211,18 +211,9 @@ export class Container {
       problems.push(...probe.problems(`${field}.${role}`));
       const portProblem = probe.port === undefined ? undefined : probePortProblem(`${field}.${role}.port`, this.name, probe.port, this.ports);
       if (portProblem) problems.push(portProblem);
-      if (role !== 'readiness' && (probe.timing.successThreshold ?? 1) !== 1) {
-        problems.push({ field: `${field}.${role}.successThreshold`, value: probe.timing.successThreshold, message: `must be 1 for ${role} probes`, fix: 'remove successThreshold' });
-      }
     }
-    if (p.liveness && p.readiness && JSON.stringify(p.liveness.toK8s()) === JSON.stringify(p.readiness.toK8s())) {
-      problems.push({
-        field: `${field}.liveness`,
-        value: p.liveness.check,
-        message: 'is identical to the readiness probe: a container that is merely busy gets restarted instead of taken out of rotation',
-        fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint',
-      });
-    }
+    // The same code as the engine's PLT074, on the probes as rendered.
+    problems.push(...probeSettingsProblems({ readiness: p.readiness?.toK8s(), liveness: p.liveness?.toK8s(), startup: p.startup?.toK8s() }, (role) => `${field}.${role}`, p.liveness?.check));
     const mountPaths = new Map<string, number>();
     this.allMounts().forEach((m, i) => {
       if (!m.path.startsWith('/')) {

@@ -1,5 +1,5 @@
 import { CronSchedule } from '../../workloads/cron-schedule';
-import { probePortProblem } from '../checks/probe-port';
+import { probePortProblem, probeSettingsProblems } from '../checks/probe-port';
 import { Image } from '../../workloads/image';
 import { containersOf, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
@@ -237,4 +237,22 @@ export const cronSchedule = Rule.of({
     if (typeof schedule !== 'string') return [violation(job, { field: 'spec.schedule', value: schedule, message: 'is missing', fix: 'set a schedule such as "0 * * * *"' })];
     return CronSchedule.expression(schedule).problems('spec.schedule').map((p) => violation(job, p));
   }),
+});
+
+/** PLT074: probe settings the API server refuses or that restart busy containers. */
+export const probeSettings = Rule.of({
+  id: 'PLT074',
+  name: 'probe-settings',
+  severity: Severity.ERROR,
+  rationale: 'The API server refuses a liveness or startup probe with successThreshold other than 1; a liveness probe identical to the readiness probe restarts a container that is only busy, turning load into a restart loop.',
+  fix: 'Leave successThreshold out of livenessProbe and startupProbe; give livenessProbe a longer periodSeconds or higher failureThreshold than readinessProbe, or a cheaper endpoint.',
+  library: 'A Container of the library refuses the same at synth (the same code).',
+  examples: {
+    failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 } }',
+    passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 20, failureThreshold: 6 }',
+  },
+  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => probeSettingsProblems(
+    { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
+    (role) => `${field}.${role}Probe`,
+  ).map((p) => violation(pod.owner, p)))),
 });
