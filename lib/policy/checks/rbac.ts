@@ -88,11 +88,17 @@ function matchesResource(resources: readonly string[] | undefined, resource: str
   return (resources ?? []).some((r) => r === '*' || r === resource || (sub !== undefined && r === `*/${sub}`) || (sub === undefined && r === base));
 }
 
+/** A rule as written in YAML, with every list a list of strings (anything else counts as empty). */
+function normalize(rule: unknown): RbacRule {
+  const r = (rule && typeof rule === 'object' ? rule : {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  return { apiGroups: list(r.apiGroups), resources: list(r.resources), verbs: list(r.verbs), resourceNames: list(r.resourceNames), nonResourceURLs: list(r.nonResourceURLs) };
+}
+
 /** The capabilities a list of rules grants, wildcards expanded against the 1.27 verbs. */
-export function capabilitiesOf(rules: readonly RbacRule[]): GrantedCapability[] {
+export function capabilitiesOf(written: readonly RbacRule[]): GrantedCapability[] {
   const result: GrantedCapability[] = [];
-  rules.forEach((rule, i) => {
-    if (!rule || typeof rule !== 'object') return;
+  written.map(normalize).forEach((rule, i) => {
     for (const capability of Object.values(Capability)) {
       const verbs = new Set<string>();
       for (const grant of GRANTS[capability]) {
@@ -136,17 +142,14 @@ const SHORT: Record<Capability, string> = {
   [Capability.NODE_PROXY]: 'nodes/proxy', [Capability.READ_SECRETS]: 'read secrets', [Capability.CREATE_WORKLOADS]: 'create workloads',
 };
 
-/** Describes a capability in a message. */
-export function describeCapability(c: Capability): string {
-  return WHAT[c];
-}
 
 /**
  * Privilege problems of a role's rules, after expanding wildcards: escalating capabilities unless
  * allowed, and, for a read-only role, write verbs and any capability. The same code runs in the
  * library's Role construct and in the policy engine (PLT080, PLT081).
  */
-export function roleProblems(rules: readonly RbacRule[], options: RoleCheckOptions): { escalation: Problem[]; readOnly: Problem[] } {
+export function roleProblems(written: readonly RbacRule[], options: RoleCheckOptions): { escalation: Problem[]; readOnly: Problem[] } {
+  const rules = written.map(normalize);
   const escalation: Problem[] = [];
   const readOnly: Problem[] = [];
   const granted = capabilitiesOf(rules);
@@ -231,7 +234,7 @@ export function broadGrantProblem(roleName: string, rules: readonly RbacRule[] |
         : `grants ${roleName}, whose permissions cannot be checked here`;
   } else {
     const caps = [...new Set(capabilitiesOf(rules).map((g) => g.capability))];
-    const writes = rules.some((r) => effectiveVerbs(r).some((v) => !READ_VERBS.includes(v)));
+    const writes = rules.map(normalize).some((r) => effectiveVerbs(r).some((v) => !READ_VERBS.includes(v)));
     why = caps.length ? `grants ${roleName}, which ${caps.map((c) => WHAT[c]).join('; ')}` : writes ? `grants ${roleName}, which writes` : undefined;
   }
   return why === undefined ? undefined : {
@@ -247,8 +250,8 @@ export function broadGrantProblem(roleName: string, rules: readonly RbacRule[] |
  * same code runs in the library's Role constructs and in the engine (PLT084); `optOut` names
  * how to accept it.
  */
-export function wildcardProblems(rules: readonly RbacRule[], optOut: string): Problem[] {
-  return rules.flatMap((rule, i) => (['verbs', 'resources', 'apiGroups'] as const)
+export function wildcardProblems(written: readonly RbacRule[], optOut: string): Problem[] {
+  return written.map(normalize).flatMap((rule, i) => (['verbs', 'resources', 'apiGroups'] as const)
     .filter((name) => (rule?.[name] ?? []).includes('*'))
     .map((name) => ({
       field: `rules[${i}].${name}`,

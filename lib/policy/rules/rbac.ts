@@ -8,7 +8,7 @@ const roles = ({ index }: RuleContext) => [...index.ofKind('Role'), ...index.ofK
 const rulesOf = (role: PolicyObject): RbacRule[] => (Array.isArray(role.object.rules) ? role.object.rules : []);
 /** Declared read-only by annotation, or granting read verbs only. */
 const readOnly = (role: PolicyObject) => role.object.metadata?.annotations?.[READ_ONLY_ANNOTATION] === 'true';
-const onlyReads = (role: PolicyObject) => rulesOf(role).every((r) => (r?.verbs ?? []).every((v) => READ_VERBS.includes(v)));
+const onlyReads = (role: PolicyObject) => rulesOf(role).every((r) => (Array.isArray(r?.verbs) ? r.verbs : []).every((v) => READ_VERBS.includes(v)));
 
 /** PLT080: no role lets its holder gain permissions it was not given. */
 export const rbacEscalation = Rule.of({
