@@ -1,5 +1,5 @@
 import { isDefaultClusterRole } from '../checks/rbac';
-import { containersOf, declaredExternal, ExternalKind, PolicyObject } from '../object-index';
+import { containersOf, declaredExternal, ExternalKind, list, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 
@@ -146,7 +146,7 @@ metadata: { name: web, namespace: shop }`,
       return typeof name === 'string' && name !== 'default' ? [{ owner: pod.owner, annotations: pod.annotations, field, name }] : [];
     });
     for (const binding of [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')]) {
-      (binding.object.subjects ?? []).forEach((s: any, i: number) => {
+      list(binding.object.subjects).forEach((s: any, i: number) => {
         const ns = s?.namespace ?? binding.namespace;
         if (s?.kind === 'ServiceAccount' && ns === binding.namespace && s.name !== 'default') {
           refs.push({ owner: binding, annotations: {}, field: `subjects[${i}].name`, name: s.name });
@@ -201,24 +201,24 @@ function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Re
       if (typeof name === 'string' && optional !== true) refs.push({ owner: pod.owner, annotations: pod.annotations, field, name });
     };
     for (const { container: c, field } of containersOf(spec, `${prefix}.`)) {
-      (c.env ?? []).forEach((e: any, i: number) => {
+      list(c.env).forEach((e: any, i: number) => {
         const ref = e?.valueFrom?.[kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef'];
         if (ref) add(`${field}.env[${i}].valueFrom`, ref.name, ref.optional);
       });
-      (c.envFrom ?? []).forEach((e: any, i: number) => {
+      list(c.envFrom).forEach((e: any, i: number) => {
         const ref = e?.[kind === 'secret' ? 'secretRef' : 'configMapRef'];
         if (ref) add(`${field}.envFrom[${i}]`, ref.name, ref.optional);
       });
     }
-    (spec.volumes ?? []).forEach((v: any, i: number) => {
+    list(spec.volumes).forEach((v: any, i: number) => {
       if (kind === 'secret' && v?.secret) add(`${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
       if (kind === 'configMap' && v?.configMap) add(`${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
-      (v?.projected?.sources ?? []).forEach((s: any, j: number) => {
+      list(v?.projected?.sources).forEach((s: any, j: number) => {
         if (s?.[kind]) add(`${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, s[kind].name, s[kind].optional);
       });
     });
     if (kind === 'secret') {
-      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
+      list(spec.imagePullSecrets).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
     }
   }
   return refs;

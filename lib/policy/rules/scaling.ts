@@ -1,5 +1,5 @@
 import { replicaRangeProblems } from '../checks/replicas';
-import { matchesSelector, PodRef, PolicyObject } from '../object-index';
+import { list, matchesSelector, PodRef, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT020: an autoscaler's target exists. */
@@ -45,7 +45,7 @@ spec:
     field: 'spec.scaleTargetRef',
     value: ref,
     message: `is not an object in namespace "${hpa.namespace}"`,
-    fix: `use one of ${context.index.objects.filter((o) => o.namespace === hpa.namespace && o.object.spec?.template).map((o) => `${o.object.kind}/${o.object.metadata.name}`).join(', ') || 'no workload rendered'}`,
+    fix: `use one of ${context.index.objects.filter((o) => o.namespace === hpa.namespace && o.object.spec?.template).map((o) => `${o.object.kind}/${o.object.metadata?.name}`).join(', ') || 'no workload rendered'}`,
   })])),
 });
 
@@ -172,7 +172,7 @@ spec:
     const spec = hpa.object.spec ?? {};
     const needs: { resource: string; container?: string; field: string }[] = [];
     if (spec.targetCPUUtilizationPercentage !== undefined) needs.push({ resource: 'cpu', field: 'spec.targetCPUUtilizationPercentage' });
-    (spec.metrics ?? []).forEach((m: any, i: number) => {
+    list(spec.metrics).forEach((m: any, i: number) => {
       const source = m?.type === 'Resource' ? m.resource : m?.type === 'ContainerResource' ? m.containerResource : undefined;
       if (source?.target?.type === 'Utilization') needs.push({ resource: source.name, container: source.container, field: `spec.metrics[${i}]` });
     });

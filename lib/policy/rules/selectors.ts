@@ -1,4 +1,4 @@
-import { describeSelector, LabelSelector, matchesSelector, PolicyObject } from '../object-index';
+import { describeSelector, LabelSelector, list, matchesSelector, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 /** PLT030: a PodDisruptionBudget selects pods. */
@@ -99,7 +99,7 @@ spec: { podSelector: { matchLabels: { app: web } }, policyTypes: [Ingress] }`,
     const result = unmatched(context, np, 'spec.podSelector', spec.podSelector, true);
     for (const direction of ['ingress', 'egress'] as const) {
       const peersKey = direction === 'ingress' ? 'from' : 'to';
-      (spec[direction] ?? []).forEach((rule: any, i: number) => (rule?.[peersKey] ?? []).forEach((peer: any, j: number) => {
+      list(spec[direction]).forEach((rule: any, i: number) => list(rule?.[peersKey]).forEach((peer: any, j: number) => {
         if (peer?.podSelector && !peer.namespaceSelector) {
           result.push(...unmatched(context, np, `spec.${direction}[${i}].${peersKey}[${j}].podSelector`, peer.podSelector, true));
         }
@@ -152,15 +152,15 @@ spec:
     const affinity = pod.spec.affinity ?? {};
     for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
       const a = affinity[kind] ?? {};
-      (a.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach((term: any, i: number) => {
+      list(a.requiredDuringSchedulingIgnoredDuringExecution).forEach((term: any, i: number) => {
         if (sameNamespace(term, pod.owner)) result.push(...unmatched(context, pod.owner, `${prefix}.affinity.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}].labelSelector`, term?.labelSelector, false));
       });
-      (a.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((w: any, i: number) => {
+      list(a.preferredDuringSchedulingIgnoredDuringExecution).forEach((w: any, i: number) => {
         const term = w?.podAffinityTerm;
         if (sameNamespace(term, pod.owner)) result.push(...unmatched(context, pod.owner, `${prefix}.affinity.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm.labelSelector`, term?.labelSelector, false));
       });
     }
-    (pod.spec.topologySpreadConstraints ?? []).forEach((t: any, i: number) => {
+    list(pod.spec.topologySpreadConstraints).forEach((t: any, i: number) => {
       result.push(...unmatched(context, pod.owner, `${prefix}.topologySpreadConstraints[${i}].labelSelector`, t?.labelSelector, false));
     });
     return result;

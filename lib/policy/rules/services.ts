@@ -1,4 +1,4 @@
-import { describeSelector, PodRef, PolicyObject } from '../object-index';
+import { describeSelector, list, PodRef, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT010: a Service selector selects pods. */
@@ -115,7 +115,7 @@ spec:
     const selector = s.object.spec?.selector;
     if (!selector || Object.keys(selector).length === 0) return [];
     const pods = index.podsSelectedBy(s.namespace, { matchLabels: selector });
-    return (s.object.spec?.ports ?? []).flatMap((p: any, i: number) => {
+    return list(s.object.spec?.ports).flatMap((p: any, i: number) => {
       const target = p?.targetPort ?? p?.port;
       const lacking = pods.filter((pod) => !podDeclaresPort(pod, target));
       return lacking.length ? [violation(s, {
@@ -162,7 +162,7 @@ spec:
     field: `${field}.service.name`,
     value: backend.service?.name,
     message: `is not a Service in namespace "${ingress.namespace}"`,
-    fix: `use one of ${context.index.ofKind('Service', ingress.namespace).map((s) => s.object.metadata.name).join(', ') || 'no Service rendered: add it'}`,
+    fix: `use one of ${context.index.ofKind('Service', ingress.namespace).map((s) => s.object.metadata?.name).join(', ') || 'no Service rendered: add it'}`,
   })])),
 });
 
@@ -211,7 +211,7 @@ spec:
     return ok ? [] : [violation(ingress, {
       field: `${field}.service.port`,
       value: port.number ?? port.name,
-      message: `is not a port of Service ${service.object.metadata.name}`,
+      message: `is not a port of Service ${service.object.metadata?.name}`,
       fix: `use one of ${ports.map((p) => p.name ?? p.port).join(', ')}`,
     })];
   }),
@@ -223,7 +223,7 @@ function ingressBackends({ index }: RuleContext) {
     const spec = ingress.object.spec ?? {};
     const backends: [string, any][] = [];
     if (spec.defaultBackend) backends.push(['spec.defaultBackend', spec.defaultBackend]);
-    (spec.rules ?? []).forEach((r: any, i: number) => (r?.http?.paths ?? []).forEach((p: any, j: number) => {
+    list(spec.rules).forEach((r: any, i: number) => list(r?.http?.paths).forEach((p: any, j: number) => {
       backends.push([`spec.rules[${i}].http.paths[${j}].backend`, p?.backend]);
     }));
     for (const [field, backend] of backends) {
@@ -236,9 +236,9 @@ function ingressBackends({ index }: RuleContext) {
 
 /** Whether a main container of the pod declares a port, by number or name. */
 export function podDeclaresPort(pod: PodRef, port: number | string): boolean {
-  return (pod.spec.containers ?? []).some((c: any) => (c?.ports ?? []).some((p: any) => (typeof port === 'number' ? p?.containerPort === port : p?.name === port)));
+  return list(pod.spec.containers).some((c: any) => list(c?.ports).some((p: any) => (typeof port === 'number' ? p?.containerPort === port : p?.name === port)));
 }
 
 function portsOf(pod: PodRef): string[] {
-  return (pod.spec.containers ?? []).flatMap((c: any) => (c?.ports ?? []).map((p: any) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))));
+  return list(pod.spec.containers).flatMap((c: any) => list(c?.ports).map((p: any) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))));
 }

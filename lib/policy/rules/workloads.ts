@@ -1,7 +1,7 @@
 import { CronSchedule } from '../../workloads/cron-schedule';
 import { probePortProblem, probeSettingsProblems } from '../checks/probe-port';
 import { Image } from '../../workloads/image';
-import { containersOf, LONG_RUNNING_KINDS, PodRef } from '../object-index';
+import { containersOf, list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
 import { Rule, Severity, violation } from '../rule';
 
@@ -133,7 +133,7 @@ spec:
     return [violation(pod.owner, {
       field: `${specField(pod)}.containers[0].readinessProbe`,
       value: undefined,
-      message: `is missing on container ${primary.name}, which serves ports ${(primary.ports ?? []).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
+      message: `is missing on container ${primary.name}, which serves ports ${list(primary.ports).map((p: any) => p.name ?? p.containerPort).join(', ')}`,
       fix: `set ${specField(pod)}.containers[0].readinessProbe (httpGet, tcpSocket, grpc or exec) on container ${primary.name}`,
     })];
   }),
