@@ -1,3 +1,4 @@
+import { budgetSettingsProblems } from '../checks/disruption-budget';
 import { describeSelector, LabelSelector, list, matchesSelector, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
@@ -258,18 +259,17 @@ export const pdbAllowsDisruption = Rule.of({
   id: 'PLT035',
   name: 'pdb-allows-disruption',
   severity: Severity.ERROR,
-  rationale: 'A budget whose minAvailable is at least the replica count (1 of 1 included), or whose maxUnavailable is 0, allows no eviction: every node drain and cluster upgrade blocks on it.',
+  rationale: 'A budget whose minAvailable is at least the replica count (1 of 1 included), or whose maxUnavailable is 0, allows no eviction: every node drain and cluster upgrade blocks on it; the API server refuses a budget that sets both.',
   fix: 'Use maxUnavailable: 1, or keep minAvailable below the lowest replica count (run at least 2 replicas for minAvailable: 1).',
-  library: 'DisruptionBudget defaults to maxUnavailable: 1.',
+  library: 'DisruptionBudget defaults to maxUnavailable: 1 and refuses the same settings (the same code).',
   examples: {
     failing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { minAvailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
     passing: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: web, namespace: shop }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: web } } }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: web, image: "nginx:1.25" }] } }',
   },
   check: (context) => context.index.ofKind('PodDisruptionBudget').flatMap((pdb) => {
     const spec = pdb.object.spec ?? {};
-    if (spec.maxUnavailable === 0 || spec.maxUnavailable === '0%') {
-      return [violation(pdb, { field: 'spec.maxUnavailable', value: spec.maxUnavailable, message: 'allows no eviction at all', fix: 'use maxUnavailable: 1' })];
-    }
+    const settings = budgetSettingsProblems(spec.minAvailable, spec.maxUnavailable, 'spec.');
+    if (settings.length) return settings.map((p) => violation(pdb, p));
     if (spec.minAvailable === '100%') {
       return [violation(pdb, { field: 'spec.minAvailable', value: spec.minAvailable, message: 'allows no eviction at all', fix: 'use maxUnavailable: 1' })];
     }
