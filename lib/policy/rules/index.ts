@@ -6,7 +6,7 @@ import { credentialsInManifest, secretData } from './secrets';
 import { affinitySelector, networkPolicySelector, pdbAllowsDisruption, pdbSelector, pdbsOverlap, workloadSelector, workloadSelectorsOverlap } from './selectors';
 import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
 import { waiverRule } from './waivers';
-import { cronSchedule, imagePolicy, podSecurity, probeNamedPort, probeSettings, readinessProbe, resourceRequests } from './workloads';
+import { cronSchedule, imagePolicy, podSecurity, probeNamedPort, probeSettings, readinessProbe, resourceRequests, workloadSettings } from './workloads';
 import { Rule } from '../rule';
 
 /** Every rule of the platform, in id order: the catalogue docs/rules.md is generated from. */
@@ -17,7 +17,7 @@ export const PLATFORM_RULES: readonly Rule[] = [
   hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService, hpaReplicaRange,
   pdbSelector, networkPolicySelector, affinitySelector, workloadSelector, workloadSelectorsOverlap, pdbAllowsDisruption, pdbsOverlap,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
-  podSecurity, imagePolicy, readinessProbe, resourceRequests, probeNamedPort, cronSchedule, probeSettings,
+  podSecurity, imagePolicy, readinessProbe, resourceRequests, probeNamedPort, cronSchedule, probeSettings, workloadSettings,
   rbacEscalation, rbacReadOnly, rbacBroadSubjects, rbacEffectiveAccess, rbacWildcards,
   secretData, credentialsInManifest,
 ];

@@ -1,5 +1,6 @@
 import { CronSchedule } from '../../workloads/cron-schedule';
 import { probePortProblem, probeSettingsProblems } from '../checks/probe-port';
+import { jobRestartProblems, rollingUpdateProblems } from '../checks/workload-settings';
 import { Image } from '../../workloads/image';
 import { containersOf, list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
@@ -255,4 +256,31 @@ export const probeSettings = Rule.of({
     { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
     (role) => `${field}.${role}Probe`,
   ).map((p) => violation(pod.owner, p)))),
+});
+
+/** PLT075: rollout and Job settings the API server refuses. */
+export const workloadSettings = Rule.of({
+  id: 'PLT075',
+  name: 'workload-settings',
+  severity: Severity.ERROR,
+  rationale: 'The API server refuses a rolling update with maxSurge and maxUnavailable both 0 (it could never replace a pod) and a Job pod template whose restartPolicy is not Never or OnFailure (Always, the pod default, never completes).',
+  fix: 'Allow maxSurge: 1 or maxUnavailable: 1 in spec.strategy.rollingUpdate; set restartPolicy: Never (or OnFailure) in the Job\'s pod template.',
+  library: 'Deployment strategies and Job/CronJob of the library refuse the same (the same code) and default restartPolicy to Never.',
+  examples: {
+    failing: 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: migrate, namespace: shop }\nspec:\n  template:\n    spec:\n      containers: [{ name: migrate, image: "registry.example.com/migrate:3f2a9c1" }]',
+    passing: 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: migrate, namespace: shop }\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: migrate, image: "registry.example.com/migrate:3f2a9c1" }]',
+  },
+  check: ({ index }) => [
+    ...index.ofKind('Deployment').flatMap((d) => {
+      const rolling = d.object.spec?.strategy?.rollingUpdate;
+      return rolling && typeof rolling === 'object' ? rollingUpdateProblems(rolling.maxSurge, rolling.maxUnavailable, 'spec.strategy.rollingUpdate').map((p) => violation(d, p)) : [];
+    }),
+    ...index.pods.filter((pod) => pod.owner.object.kind === 'Job' || pod.owner.object.kind === 'CronJob').flatMap((pod) => {
+      const field = `${specField(pod)}.restartPolicy`;
+      const problems = pod.spec.restartPolicy === undefined
+        ? [{ field, value: undefined, message: 'is missing, and the pod default Always is refused for Job pods', fix: 'set restartPolicy: Never (or OnFailure)' }]
+        : jobRestartProblems(pod.spec.restartPolicy, field);
+      return problems.map((p) => violation(pod.owner, p));
+    }),
+  ],
 });
