@@ -4,7 +4,7 @@ import { configMapReferences, roleReferences, secretReferences, serviceAccountRe
 import { hpaReplicaRange, hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
 import { credentialsInManifest, secretData } from './secrets';
 import { affinitySelector, networkPolicySelector, pdbAllowsDisruption, pdbSelector, pdbsOverlap, workloadSelector, workloadSelectorsOverlap } from './selectors';
-import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
+import { ingressBackendPort, ingressBackendService, servicePorts, serviceSelector, serviceTargetPorts } from './services';
 import { waiverRule } from './waivers';
 import { cronSchedule, imagePolicy, podSecurity, probeNamedPort, probeSettings, readinessProbe, resourceRequests, workloadSettings } from './workloads';
 import { Rule } from '../rule';
@@ -13,7 +13,7 @@ import { Rule } from '../rule';
 export const PLATFORM_RULES: readonly Rule[] = [
   waiverRule,
   objectNames, labelGrammar, annotationGrammar, duplicateObjects,
-  serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
+  serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort, servicePorts,
   hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService, hpaReplicaRange,
   pdbSelector, networkPolicySelector, affinitySelector, workloadSelector, workloadSelectorsOverlap, pdbAllowsDisruption, pdbsOverlap,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,

@@ -1,4 +1,5 @@
 import { describeSelector, list, PodRef, PolicyObject } from '../object-index';
+import { servicePortProblems } from '../checks/service-ports';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT010: a Service selector selects pods. */
@@ -242,3 +243,19 @@ export function podDeclaresPort(pod: PodRef, port: number | string): boolean {
 function portsOf(pod: PodRef): string[] {
   return list(pod.spec.containers).flatMap((c: any) => list(c?.ports).map((p: any) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))));
 }
+
+/** PLT014: a Service's ports are named and unique. */
+export const servicePorts = Rule.of({
+  id: 'PLT014',
+  name: 'service-ports',
+  severity: Severity.ERROR,
+  rationale: 'The API server refuses a Service with several ports when one has no name, and one whose port names or port/protocol pairs repeat.',
+  fix: 'Name every port of a multi-port Service (spec.ports[].name) and keep names and port numbers unique.',
+  library: 'Service of the library refuses the same (the same code) and names a port after its named target port.',
+  examples: {
+    failing: 'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { app: web }\n  ports: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }]',
+    passing: 'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { app: web }\n  ports: [{ name: http, port: 80, targetPort: 8080 }, { name: metrics, port: 9090, targetPort: 9090 }]',
+  },
+  check: ({ index }) => index.ofKind('Service').flatMap((s) => servicePortProblems(list(s.object.spec?.ports))
+    .map((p) => violation(s, { ...p, field: `spec.${p.field}` }))),
+});
