@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { analyzeAuditPolicy, AuditLevel, AuditPolicy, AuditPresets, AuditRule, AuditStage, auditPolicyToJson, auditPolicyToYaml, AuditPolicyCheck, Environment, Platform } from '../lib';
+import { analyzeAuditPolicy, AuditLevel, AuditPolicy, AuditPolicySpec, AuditPresets, AuditRule, AuditStage, auditPolicyToJson, auditPolicyToYaml, AuditPolicyCheck, Environment, Platform } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 
 /** The GKE / kube-up policy (configure-helper.sh create-master-audit-policy), as upstream writes it. */
@@ -188,6 +188,61 @@ describe('AuditPolicy refusals', () => {
       'rules[2].resources[0].resources: is not a resource pattern',
       'rules[2].resources[0].resources: is not a resource pattern',
     ]);
+  });
+});
+
+describe('AuditPolicy: what the API server does that a rule list hides', () => {
+  const errorsOf = (spec: Partial<AuditPolicySpec>) => analyzeAuditPolicy({ rules: [], ...spec }).errors.map((e) => `${e.field}: ${e.message}`);
+
+  test('a None rule for system:authenticated shadows a later rule for one user (every user is in it)', () => {
+    expect(errorsOf({ rules: [
+      { level: AuditLevel.NONE, userGroups: ['system:authenticated'] },
+      { level: AuditLevel.REQUEST_RESPONSE, users: ['alice'], verbs: ['create'] },
+      { level: AuditLevel.METADATA },
+    ] })).toEqual([
+      expect.stringMatching(/^rules\[1\]: can never match: every request it matches is taken first by rules\[0\]/),
+    ]);
+    // ServiceAccounts are in system:serviceaccounts and system:serviceaccounts:<namespace> without saying so.
+    expect(errorsOf({ rules: [
+      { level: AuditLevel.NONE, userGroups: ['system:serviceaccounts:ci'] },
+      { level: AuditLevel.METADATA, users: ['system:serviceaccount:ci:deployer'] },
+      { level: AuditLevel.METADATA },
+    ] })).toEqual([expect.stringMatching(/^rules\[1\]: can never match/)]);
+    // Anonymous requests are not in system:authenticated: a later rule for them stays reachable.
+    expect(errorsOf({ rules: [
+      { level: AuditLevel.NONE, userGroups: ['system:authenticated'] },
+      { level: AuditLevel.METADATA },
+    ] })).toEqual([]);
+  });
+
+  test('groups and resources that match nothing are refused', () => {
+    expect(errorsOf({ rules: [
+      { level: AuditLevel.METADATA, resources: [{ group: 'core', resources: ['secrets'] }] },
+      { level: AuditLevel.METADATA, resources: [{ group: '', resources: ['secret'] }] },
+      { level: AuditLevel.METADATA },
+    ] })).toEqual([
+      'rules[0].resources[0].group: is not an API group (the core group is written ""), so the rule matches nothing',
+      'rules[1].resources[0].resources: is not a resource of the core group in Kubernetes 1.27, so the rule matches nothing',
+    ]);
+    const [secret] = analyzeAuditPolicy({ rules: [{ level: AuditLevel.METADATA, resources: [{ resources: ['secret'] }] }, { level: AuditLevel.METADATA }] }).errors;
+    expect(secret.fix).toBe('write "secrets" (resources are lower-case plurals)');
+  });
+
+  test('omitting all four stages logs nothing and is refused', () => {
+    const all = [AuditStage.REQUEST_RECEIVED, AuditStage.RESPONSE_STARTED, AuditStage.RESPONSE_COMPLETE, AuditStage.PANIC];
+    expect(errorsOf({ omitStages: all, rules: [{ level: AuditLevel.METADATA }] })).toEqual(['omitStages: omits every stage, so nothing is ever logged']);
+    expect(errorsOf({ omitStages: [AuditStage.REQUEST_RECEIVED], rules: [{ level: AuditLevel.METADATA, omitStages: all.slice(1) }] }))
+      .toEqual([expect.stringMatching(/^rules\[0\]\.omitStages: with the policy's omitStages omits every stage/)]);
+  });
+
+  test('bodies of External Secrets stores and generators, and of declared sensitive resources, count as credentials', () => {
+    expect(errorsOf({ rules: [{ level: AuditLevel.REQUEST_RESPONSE }] })).toEqual([
+      expect.stringContaining('external-secrets.io/secretstores, external-secrets.io/clustersecretstores, generators.external-secrets.io/passwords'),
+    ]);
+    expect(errorsOf({ sensitiveResources: [{ group: 'db.example.com', resource: 'users' }], rules: [
+      { level: AuditLevel.REQUEST, resources: [{ group: 'db.example.com', resources: ['users'] }], verbs: ['create'] },
+      { level: AuditLevel.METADATA },
+    ] })).toEqual([expect.stringContaining('rules[0].level: logs bodies of db.example.com/users')]);
   });
 });
 

@@ -263,6 +263,14 @@ describe('secrets and config volumes', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
+  test('credential-like names are read as the engine\'s scanner reads them (MYSQL_PWD, AUTH, BEARER), settings about them are not', () => {
+    const env = { MYSQL_PWD: EnvValue.value('x'), AUTH: EnvValue.value('x'), BEARER: EnvValue.value('x'), DB_PASSWORD_FILE: EnvValue.value('/run/secrets/db'), AUTH_URL: EnvValue.value('https://auth') };
+    const problems = problemsOf((chart) => {
+      new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGES.todoapi, env }] });
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['[dev/test/api] pod.containers[0].env.MYSQL_PWD', '[dev/test/api] pod.containers[0].env.AUTH', '[dev/test/api] pod.containers[0].env.BEARER']);
+  });
+
   test('EnvValue.nonSensitive declares a credential-like literal publishable', () => {
     const c = pod(render((chart) => {
       new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGES.todoapi, env: { TOKEN_TTL_SECONDS: EnvValue.nonSensitive('3600') } }] });

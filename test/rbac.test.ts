@@ -71,23 +71,55 @@ describe('RBAC refusals', () => {
       '[dev/test/r] rules[0].verbs: contains "*", which also grants what is added to Kubernetes later (got ["*"]). Fix: list the verbs the subjects need, or set allowWildcards: true',
       expect.stringContaining('rules[0].resources: contains "*"'),
       expect.stringContaining('rules[0].apiGroups: contains "*"'),
+      // "*" is expanded: it includes the escalating verbs, refused on their own account.
+      '[dev/test/r] rules[0].verbs: grants escalate on roles, bind on roles, impersonate, create serviceaccounts/token (through "*"), which let the holder gain permissions it was not given (got ["*"]). Fix: list the verbs and resources needed without them; a role that really manages RBAC sets allowPrivilegeEscalation: true',
     ]);
+    // allowWildcards accepts "*" for what it is, not the escalation inside it.
+    expect(roleProblems({ allowWildcards: true, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['*'] }] })).toEqual([
+      expect.stringContaining('rules[0].verbs: grants escalate on roles, bind on roles (through "*")'),
+    ]);
+    expect(roleProblems({ allowWildcards: true, rules: [{ resources: ['users', 'groups'], verbs: ['*'] }] })).toEqual([expect.stringContaining('grants impersonate (through "*")')]);
+  });
+
+  test('minting ServiceAccount tokens is escalation', () => {
+    expect(roleProblems({ rules: [{ resources: ['serviceaccounts/token'], verbs: ['create'] }] })).toEqual([expect.stringContaining('rules[0].verbs: grants create serviceaccounts/token, which let the holder gain permissions')]);
   });
 
   test('escalate, bind and impersonate are refused unless allowed', () => {
     const rules = [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['get', 'escalate', 'bind'] }];
     expect(roleProblems({ rules })).toEqual([
-      '[dev/test/r] rules[0].verbs: lets the holder grant itself permissions it was not given (got ["escalate","bind"]). Fix: remove these verbs, or set allowPrivilegeEscalation: true for a role that manages RBAC',
+      '[dev/test/r] rules[0].verbs: grants escalate on roles, bind on roles, which let the holder gain permissions it was not given (got ["escalate","bind"]). Fix: list the verbs and resources needed without them; a role that really manages RBAC sets allowPrivilegeEscalation: true',
     ]);
-    expect(problemsOf((chart) => new ClusterRole(chart, 'r', { rules: [{ resources: ['users', 'groups'], verbs: ['impersonate'] }] }))[0]).toContain('(got ["impersonate"])');
+    expect(problemsOf((chart) => new ClusterRole(chart, 'r', { rules: [{ resources: ['users', 'groups'], verbs: ['impersonate'] }] }))[0]).toContain('grants impersonate, which let the holder gain permissions');
     expect(render((chart) => new Role(chart, 'r', { rules, allowPrivilegeEscalation: true }))).toHaveLength(1);
   });
 
   test('a read-only role may neither read Secrets nor write', () => {
     expect(roleProblems({ readOnly: true, rules: [{ resources: ['pods', 'secrets'], verbs: ['get', 'delete'] }] })).toEqual([
-      '[dev/test/r] rules[0].verbs: are not read verbs, but the role is read-only (got ["delete"]). Fix: keep get, list and watch only',
-      '[dev/test/r] rules[0].resources: lets a read-only role read Secrets (got ["secrets"]). Fix: list the resources explicitly without secrets',
+      '[dev/test/r] rules[0].resources: reads Secrets, but the role is read-only (got ["secrets"]). Fix: list the resources explicitly, without secrets and the pods/exec, pods/attach, pods/portforward and nodes/proxy subresources',
+      '[dev/test/r] rules[0].verbs: grants delete, which are not read verbs, but the role is read-only (got ["delete"]). Fix: keep get, list and watch only',
     ]);
+  });
+
+  test('a read-only role may not exec, attach, port-forward or proxy to nodes, even with get only', () => {
+    expect(roleProblems({ readOnly: true, rules: [{ resources: ['pods/exec', 'pods/attach', 'pods/portforward'], verbs: ['get'] }] })).toEqual([
+      expect.stringContaining('rules[0].resources: lets the holder run commands in any pod (pods/exec or pods/attach; get suffices over WebSocket); lets the holder reach any port of any pod'),
+    ]);
+    expect(roleProblems({ readOnly: true, rules: [{ resources: ['nodes/proxy'], verbs: ['get'] }] })).toEqual([expect.stringContaining('opens the kubelet API of every node')]);
+  });
+
+  test('powerful default roles are not granted to everyone', () => {
+    expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [Subject.group('system:authenticated')] }))).toEqual([
+      '[dev/test/b] subjects[0]: grants the default ClusterRole cluster-admin, which is more than discovery or public reads to everyone in system:authenticated (got ["Group:system:authenticated"]). Fix: bind the role to the specific groups, users or ServiceAccounts that need it',
+    ]);
+    expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'edit' }, subjects: [Subject.group('system:serviceaccounts')] }))).toHaveLength(1);
+    expect(render((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'view' }, subjects: [Subject.group('system:authenticated')] }))).toHaveLength(1);
+  });
+
+  test('a misspelt system: ClusterRole is not taken for a default', () => {
+    expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'system:auth-delegater' }, subjects: [Subject.group('devs')] }))[0])
+      .toContain('role: names a ClusterRole that is neither in the stack nor a cluster default');
+    expect(render((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [Subject.group('devs')] }))).toHaveLength(1);
   });
 
   test('empty rules, URL paths in a Role', () => {
@@ -99,7 +131,7 @@ describe('RBAC refusals', () => {
 
   test('a binding to a role that is neither in the stack nor a cluster default is refused', () => {
     expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'pod-reader' }, subjects: [Subject.group('devs')] }))).toEqual([
-      '[dev/test/b] role: names a ClusterRole that is neither in the stack nor a cluster default (got {"kind":"ClusterRole","name":"pod-reader"}). Fix: pass the Role/ClusterRole construct itself, or use a default (cluster-admin, admin, edit, view, system:*)',
+      '[dev/test/b] role: names a ClusterRole that is neither in the stack nor a cluster default (got {"kind":"ClusterRole","name":"pod-reader"}). Fix: pass the Role/ClusterRole construct itself, or use a default (cluster-admin, admin, edit, view, or a system: role of Kubernetes 1.27)',
     ]);
     expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'Role', name: 'view' }, subjects: [Subject.group('devs')] }))[0])
       .toContain('role: names a Role that is neither in the stack (namespace dev) nor a cluster default');

@@ -5,6 +5,7 @@ import { AppChart } from '../core/app-chart';
 import { clusterScopedName, dropNamespace } from '../core/cluster-scope';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { broadGrantProblem, isDefaultClusterRole } from '../policy/checks/rbac';
 import { z } from 'zod';
 import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
@@ -133,12 +134,14 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
     problems.push({ field: 'subjects', value: [], message: 'a binding without subjects grants nothing', fix: 'add a Subject.group(), Subject.user() or Subject.serviceAccount()' });
   }
   const role = props.role;
-  if (role instanceof Role || role instanceof ClusterRole) return problems;
+  if (role instanceof Role || role instanceof ClusterRole) return problems; // rendered rules: the engine's PLT082 checks them
+  const broad = broadGrantProblem(role.name, undefined, props.subjects.map((s) => s.toK8s(undefined)));
+  if (broad) problems.push(broad);
   const namespace = Chart.of(binding).namespace;
   const inStack = binding.node.root.node.findAll().some((c) => (role.kind === 'Role'
     ? c instanceof Role && c.name === role.name && Chart.of(c).namespace === namespace
     : c instanceof ClusterRole && c.name === role.name));
-  const isDefault = role.name.startsWith('system:') || (role.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES.includes(role.name));
+  const isDefault = role.kind === 'ClusterRole' && isDefaultClusterRole(role.name);
   if (!inStack && !isDefault) {
     // ClusterRoles of the stack carry the environment in their name: point at the one meant.
     const prefixed = role.kind === 'ClusterRole' ? clusterScopedName(binding, role.name) : undefined;
@@ -147,7 +150,7 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
       field: 'role',
       value: role,
       message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default${meant ? ` (the stack has ClusterRole ${prefixed})` : ''}`,
-      fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, system:*)`,
+      fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, or a system: role of Kubernetes 1.27)`,
     });
   }
   return problems;

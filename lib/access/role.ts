@@ -7,6 +7,8 @@ import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
 import { bool, checkProps, constructId, str } from '../core/schema';
+import { READ_ONLY_ANNOTATION, roleProblems, wildcardProblems } from '../policy/checks/rbac';
+import { Waiver } from '../policy/waiver';
 
 /** One permission: verbs on resources of API groups (or, in a ClusterRole, on URL paths). */
 export interface PolicyRule {
@@ -45,7 +47,8 @@ export interface RoleProps {
   /** Permissions. */
   readonly rules: PolicyRule[];
   /**
-   * Declares the role read-only: write verbs and any access to Secrets are refused.
+   * Declares the role read-only (annotation `k8s-constructs.io/read-only` in the YAML): write
+   * verbs, Secrets, pods/exec, pods/attach, pods/portforward and nodes/proxy are refused.
    * @default false
    */
   readonly readOnly?: boolean;
@@ -55,8 +58,9 @@ export interface RoleProps {
    */
   readonly allowWildcards?: boolean;
   /**
-   * Accept the `escalate`, `bind` and `impersonate` verbs, which let the holder gain
-   * permissions it was not given.
+   * Accept `escalate` and `bind` on roles, `impersonate`, and `create serviceaccounts/token`
+   * (also when granted through `*`), which let the holder gain permissions it was not given.
+   * Written into the YAML as a waiver of PLT080.
    * @default false
    */
   readonly allowPrivilegeEscalation?: boolean;
@@ -80,9 +84,6 @@ export const RolePropsSchema = z.strictObject({
   allowPrivilegeEscalation: bool.optional(),
 });
 
-const READ_VERBS = ['get', 'list', 'watch'];
-const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
-
 /** A namespaced set of permissions, granted by a RoleBinding in the same namespace. */
 export class Role extends Construct {
   /** Kind of the object, as a RoleBinding's `roleRef` names it. */
@@ -103,6 +104,7 @@ export class Role extends Construct {
       metadata: { name: this.name },
       rules: Lazy.any({ produce: () => this.rules.map(toK8s) }),
     });
+    markDeclarations(this.apiObject, props);
     addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...rulesProblems(this.rules, props, false)]);
   }
 
@@ -134,6 +136,7 @@ export class ClusterRole extends Construct {
       rules: Lazy.any({ produce: () => this.rules.map(toK8s) }),
     });
     dropNamespace(this.apiObject);
+    markDeclarations(this.apiObject, props);
     addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...rulesProblems(this.rules, props, true)]);
   }
 
@@ -174,32 +177,17 @@ function rulesProblems(rules: readonly PolicyRule[], props: RoleProps, cluster: 
     if (rule.nonResourceUrls?.length && !cluster) {
       problems.push({ field: `${field}.nonResourceUrls`, value: rule.nonResourceUrls, message: 'only a ClusterRole can grant URL paths', fix: 'move the rule to a ClusterRole' });
     }
-    if (!props.allowWildcards) {
-      for (const [name, values] of [['verbs', rule.verbs], ['resources', resources], ['apiGroups', groups]] as const) {
-        if (values.includes('*')) {
-          problems.push({ field: `${field}.${name}`, value: values, message: 'contains "*", which also grants what is added to Kubernetes later', fix: `list the ${name} the subjects need, or set allowWildcards: true` });
-        }
-      }
-    }
-    const escalating = rule.verbs.filter((v) => ESCALATING_VERBS.includes(v));
-    if (escalating.length && !props.allowPrivilegeEscalation) {
-      problems.push({
-        field: `${field}.verbs`,
-        value: escalating,
-        message: 'lets the holder grant itself permissions it was not given',
-        fix: 'remove these verbs, or set allowPrivilegeEscalation: true for a role that manages RBAC',
-      });
-    }
-    if (props.readOnly) {
-      const writes = rule.verbs.filter((v) => !READ_VERBS.includes(v));
-      if (writes.length) {
-        problems.push({ field: `${field}.verbs`, value: writes, message: 'are not read verbs, but the role is read-only', fix: 'keep get, list and watch only' });
-      }
-      const secrets = resources.filter((r) => r === '*' || r === 'secrets' || r.startsWith('secrets/'));
-      if (secrets.length && (groups.includes('') || groups.includes('*'))) {
-        problems.push({ field: `${field}.resources`, value: secrets, message: 'lets a read-only role read Secrets', fix: 'list the resources explicitly without secrets' });
-      }
-    }
+    if (!props.allowWildcards) problems.push(...wildcardProblems([{ ...rule, apiGroups: groups, resources }], 'set allowWildcards: true').map((p) => ({ ...p, field: p.field.replace('rules[0]', field) })));
   });
+  // Escalation and read-only checks on effective permissions: the same code as the engine's PLT080 and PLT081.
+  const { escalation, readOnly } = roleProblems(rules.map((r) => ({ apiGroups: r.apiGroups ?? [''], resources: r.resources, verbs: r.verbs, resourceNames: r.resourceNames })), props);
+  problems.push(...escalation.map((p) => ({ ...p, fix: p.fix.replace('needs a reviewed waiver', 'sets allowPrivilegeEscalation: true') })), ...readOnly);
   return problems;
+}
+
+/** Writes what the props declare into the YAML, where the policy engine and reviewers see it. */
+function markDeclarations(apiObject: ApiObject, props: RoleProps): void {
+  if (props.readOnly) apiObject.metadata.addAnnotation(READ_ONLY_ANNOTATION, 'true');
+  if (props.allowPrivilegeEscalation) Waiver.add(apiObject, 'PLT080', 'allowPrivilegeEscalation: true on the role construct');
+  if (props.allowWildcards) Waiver.add(apiObject, 'PLT084', 'allowWildcards: true on the role construct');
 }

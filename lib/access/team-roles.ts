@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
+import { EFFECTIVE_ACCESS_ANNOTATION } from '../policy/checks/rbac';
 import { PolicyRule, Role } from './role';
 import { RoleBinding, Subject } from './role-binding';
 import { z } from 'zod';
@@ -9,7 +10,12 @@ import { checkProps, constructId, oneOf, str } from '../core/schema';
 export enum TeamRole {
   /** Everything in the namespace, Secrets and RoleBindings included (the cluster's `admin` role). */
   ADMIN = 'admin',
-  /** Changes workloads, Services, Ingresses and their configuration; reads the rest; no Secrets, no exec. */
+  /**
+   * Changes workloads, Services, Ingresses and their configuration; reads the rest and pod logs.
+   * No Secret verbs and no pods/exec, but creating workloads reaches both: a Deployment or Job it
+   * creates can mount any Secret of the namespace and run any code as any ServiceAccount of it.
+   * The Role says so in its annotation `k8s-constructs.io/effective-access`.
+   */
   DEPLOYER = 'deployer',
   /** Reads everything except Secrets. */
   VIEWER = 'viewer',
@@ -52,6 +58,9 @@ const DEPLOYER_RULES: PolicyRule[] = [
   { resources: ['pods/log', 'endpoints', 'events', 'serviceaccounts'], verbs: READ },
 ];
 
+/** What the deployer reaches beyond its verbs, written on its Role for reviewers and checked by PLT083. */
+const DEPLOYER_REACH = 'create workloads: pods it creates can mount any Secret and run any code as any ServiceAccount of the namespace; reads pod logs';
+
 /** Everything an app is made of, read-only, Secrets left out on purpose. */
 const VIEWER_RULES: PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: READ },
@@ -79,6 +88,7 @@ export class TeamRoles extends Construct {
     const env = AppChart.of(this).environment.name;
     const groupsOf = (role: TeamRole) => props.groups?.[role] ?? (props.groups ? [] : [`${props.groupPrefix ?? 'team'}:${env}:${role}`]);
     this.deployer = new Role(this, 'deployer', { name: 'team-deployer', rules: DEPLOYER_RULES });
+    this.deployer.apiObject.metadata.addAnnotation(EFFECTIVE_ACCESS_ANNOTATION, DEPLOYER_REACH);
     this.viewer = new Role(this, 'viewer', { name: 'team-viewer', rules: VIEWER_RULES, readOnly: true });
     const bind = (role: TeamRole, granted: Role | { kind: 'ClusterRole'; name: string }) => {
       const groups = groupsOf(role);

@@ -119,6 +119,26 @@ export interface AuditPolicySpec {
    * @default false
    */
   readonly omitManagedFields?: boolean;
+  /**
+   * Resources whose bodies hold credentials, beyond the built-in ones (Secrets, ConfigMaps,
+   * ServiceAccount tokens, TokenReviews, External Secrets stores and generators), e.g. an
+   * operator's CRD with inline passwords. Not written to the file.
+   * @default - the built-in ones only
+   */
+  readonly sensitiveResources?: SensitiveResource[];
+}
+
+/** A resource (or subresource) whose request or response bodies hold credentials. */
+export interface SensitiveResource {
+  /** API group, `''` for the core group. */
+  readonly group: string;
+  /** Resource, plural, e.g. `secrets`. */
+  readonly resource: string;
+  /**
+   * Subresource, e.g. `token`.
+   * @default - the resource itself
+   */
+  readonly subresource?: string;
 }
 
 /** Props of an {@link AuditPolicy}. */
@@ -183,7 +203,7 @@ export class AuditPolicy extends Construct {
     checkProps(this, AuditPolicyPropsSchema, props);
     this.name = props.name ?? 'audit-policy';
     this.rules = [...props.rules];
-    this.spec = { omitStages: props.omitStages, omitManagedFields: props.omitManagedFields };
+    this.spec = { omitStages: props.omitStages, omitManagedFields: props.omitManagedFields, sensitiveResources: props.sensitiveResources };
     const body = () => auditPolicyToJson(this.toSpec(), this.name);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'audit.k8s.io/v1',
@@ -285,7 +305,41 @@ const SENSITIVE: readonly (readonly [string, string, string])[] = [
   ['', 'configmaps', ''],
   ['', 'serviceaccounts', 'token'],
   ['authentication.k8s.io', 'tokenreviews', ''],
+  // External Secrets Operator: stores may hold inline credentials; generators return fresh ones.
+  ['external-secrets.io', 'secretstores', ''],
+  ['external-secrets.io', 'clustersecretstores', ''],
+  ...['passwords', 'ecrauthorizationtokens', 'gcraccesstokens', 'acraccesstokens', 'vaultdynamicsecrets', 'webhooks', 'fakes']
+    .map((r) => ['generators.external-secrets.io', r, ''] as const),
 ];
+type SensitiveTuple = readonly [string, string, string];
+/** Groups of the Kubernetes API without a dot in their name (every other group has one); `extensions` has no resources left in 1.27 but is harmless. */
+const DOTLESS_GROUPS = ['', 'apps', 'batch', 'autoscaling', 'policy', 'extensions'];
+/** Resources of the built-in 1.27 API groups, to catch `secret` for `secrets` (a rule on a resource that does not exist matches nothing). */
+const BUILTIN_RESOURCES: Record<string, readonly string[]> = {
+  '': ['bindings', 'componentstatuses', 'configmaps', 'endpoints', 'events', 'limitranges', 'namespaces', 'nodes', 'persistentvolumeclaims',
+    'persistentvolumes', 'pods', 'podtemplates', 'replicationcontrollers', 'resourcequotas', 'secrets', 'serviceaccounts', 'services'],
+  'apps': ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets'],
+  'batch': ['cronjobs', 'jobs'],
+  'autoscaling': ['horizontalpodautoscalers'],
+  'policy': ['poddisruptionbudgets'],
+  'rbac.authorization.k8s.io': ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'],
+  'networking.k8s.io': ['ingressclasses', 'ingresses', 'networkpolicies'],
+  'authentication.k8s.io': ['tokenreviews', 'selfsubjectreviews'],
+  'authorization.k8s.io': ['localsubjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'subjectaccessreviews'],
+  'storage.k8s.io': ['csidrivers', 'csinodes', 'csistoragecapacities', 'storageclasses', 'volumeattachments'],
+  'coordination.k8s.io': ['leases'],
+  'discovery.k8s.io': ['endpointslices'],
+  'events.k8s.io': ['events'],
+  'certificates.k8s.io': ['certificatesigningrequests'],
+  'scheduling.k8s.io': ['priorityclasses'],
+  'node.k8s.io': ['runtimeclasses'],
+  'admissionregistration.k8s.io': ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
+  'apiextensions.k8s.io': ['customresourcedefinitions'],
+  'apiregistration.k8s.io': ['apiservices'],
+  'flowcontrol.apiserver.k8s.io': ['flowschemas', 'prioritylevelconfigurations'],
+};
+/** Groups every user of a kind is in, whatever the rules say: the API server adds them. */
+const IMPLICIT_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
 /** Subresources people forget a resource rule leaves out, by `group/resource`. */
 const KNOWN_SUBRESOURCES: Record<string, string[]> = {
   '/pods': ['log', 'exec', 'attach', 'portforward', 'proxy', 'status', 'eviction', 'binding', 'ephemeralcontainers'],
@@ -307,6 +361,9 @@ const OTHER = '<other>';
 interface ResourceTarget { readonly namespace: string; readonly group: string; readonly resource: string; readonly subresource: string; readonly name: string }
 interface Request {
   readonly user: string;
+  /** Every group of the user: the implicit ones and at most one a rule names. */
+  readonly groups: readonly string[];
+  /** The group a rule names that the user is in, for messages. */
   readonly userGroup?: string;
   readonly verb: string;
   readonly resource?: ResourceTarget;
@@ -323,7 +380,17 @@ export function analyzeAuditPolicy(spec: AuditPolicySpec): AuditPolicyAnalysis {
   const warnings: Problem[] = [];
   const rules = spec.rules;
   stageProblems('omitStages', spec.omitStages, errors);
-  rules.forEach((r, i) => ruleProblems(r, `rules[${i}]`, errors, warnings));
+  if (STAGES.every((st) => (spec.omitStages ?? []).includes(st as AuditStage))) {
+    errors.push({ field: 'omitStages', value: spec.omitStages, message: 'omits every stage, so nothing is ever logged', fix: 'omit RequestReceived only (it duplicates ResponseComplete)' });
+  }
+  rules.forEach((r, i) => {
+    ruleProblems(r, `rules[${i}]`, errors, warnings);
+    const omitted = [...(spec.omitStages ?? []), ...(r.omitStages ?? [])];
+    if (r.level !== AuditLevel.NONE && r.omitStages?.length && STAGES.every((st) => omitted.includes(st as AuditStage))) {
+      errors.push({ field: `rules[${i}].omitStages`, value: r.omitStages, message: `with the policy's omitStages omits every stage: the rule logs nothing, like level None`, fix: 'keep ResponseComplete (and Panic) logged, or write level: None if nothing should be' });
+    }
+  });
+  const sensitiveList: readonly SensitiveTuple[] = [...SENSITIVE, ...(spec.sensitiveResources ?? []).map((r) => [r.group, r.resource, r.subresource ?? ''] as const)];
   if (errors.length) return { errors, warnings };
 
   const firstMatch = (req: Request) => rules.findIndex((r) => matches(r, req));
@@ -331,7 +398,7 @@ export function analyzeAuditPolicy(spec: AuditPolicySpec): AuditPolicyAnalysis {
   const sensitive = rules.map(() => new Set<string>());
   const bodiesOfReads = rules.map(() => new Set<string>());
   const unmatched: Request[] = [];
-  const requests = [...representatives(rules)];
+  const requests = [...representatives(rules, sensitiveList)];
   const firsts = requests.map(firstMatch);
   requests.forEach((req, k) => {
     const first = firsts[k];
@@ -342,7 +409,7 @@ export function analyzeAuditPolicy(spec: AuditPolicySpec): AuditPolicyAnalysis {
     reached[first] = true;
     const rule = rules[first];
     const res = req.resource;
-    if (res && !rule.allowSensitiveBodies && SENSITIVE.some(([g, r, s]) => g === res.group && r === res.resource && s === res.subresource)) {
+    if (res && !rule.allowSensitiveBodies && sensitiveList.some(([g, r, s]) => g === res.group && r === res.resource && s === res.subresource)) {
       if (rule.level === AuditLevel.REQUEST_RESPONSE || (rule.level === AuditLevel.REQUEST && !READ_VERBS.includes(req.verb) && !req.verb.startsWith('delete'))) {
         sensitive[first].add(describeResource(res));
       }
@@ -413,6 +480,27 @@ function ruleProblems(rule: AuditRule, field: string, errors: Problem[], warning
   });
   (rule.resources ?? []).forEach((g, j) => {
     const group = g.group ?? '';
+    if (!DOTLESS_GROUPS.includes(group) && !group.includes('.')) {
+      errors.push({
+        field: `${field}.resources[${j}].group`,
+        value: group,
+        message: `is not an API group${group === 'core' || group === 'v1' ? ' (the core group is written "")' : ' of Kubernetes 1.27 (custom resource groups contain a dot)'}, so the rule matches nothing`,
+        fix: group === 'core' || group === 'v1' ? 'write group: "" for pods, secrets, configmaps and the other core resources' : `use one of ${DOTLESS_GROUPS.map((x) => JSON.stringify(x)).join(', ')} or a dotted group such as "networking.k8s.io"`,
+      });
+    }
+    const known = BUILTIN_RESOURCES[group];
+    for (const res of g.resources ?? []) {
+      const base = res.split('/')[0];
+      if (known && base !== '' && !base.includes('*') && res.split('/').length <= 2 && !known.includes(base)) {
+        const near = known.find((k) => k === `${base}s` || k === `${base}es` || k === base.toLowerCase() || k === `${base.toLowerCase()}s`);
+        errors.push({
+          field: `${field}.resources[${j}].resources`,
+          value: res,
+          message: `is not a resource of the ${group ? `"${group}"` : 'core'} group in Kubernetes 1.27, so the rule matches nothing`,
+          fix: near ? `write "${res.replace(base, near)}" (resources are lower-case plurals)` : `use one of ${known.join(', ')}`,
+        });
+      }
+    }
     for (const res of g.resources ?? []) {
       if (res.split('/').length > 2 || res === '' || (res.includes('*') && !(res === '*' || /^\*\/[^*]+$/.test(res) || /^[^*]+\/\*$/.test(res)))) {
         errors.push({ field: `${field}.resources[${j}].resources`, value: res, message: 'is not a resource pattern', fix: 'use "pods", "pods/log", "pods/*", "*/status" or "*"' });
@@ -443,7 +531,7 @@ function stageProblems(field: string, stages: readonly string[] | undefined, err
 /** kube-apiserver's rule matching (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go). */
 function matches(rule: AuditRule, req: Request): boolean {
   if (rule.users?.length && !rule.users.includes(req.user)) return false;
-  if (rule.userGroups?.length && !(req.userGroup !== undefined && rule.userGroups.includes(req.userGroup))) return false;
+  if (rule.userGroups?.length && !rule.userGroups.some((g) => req.groups.includes(g))) return false;
   if (rule.verbs?.length && !rule.verbs.includes(req.verb)) return false;
   if (rule.resources?.length || rule.namespaces?.length) {
     const r = req.resource;
@@ -464,23 +552,39 @@ function matches(rule: AuditRule, req: Request): boolean {
 }
 
 /** One request per class of requests the rules cannot tell apart. */
-function* representatives(rules: readonly AuditRule[]): Generator<Request> {
-  const users = unique([...rules.flatMap((r) => r.users ?? []), OTHER]);
-  const groups: (string | undefined)[] = [...unique(rules.flatMap((r) => r.userGroups ?? [])), undefined];
+function* representatives(rules: readonly AuditRule[], sensitive: readonly SensitiveTuple[]): Generator<Request> {
+  const named = rules.flatMap((r) => r.userGroups ?? []);
+  // Every kind of user: a person, anonymous, a ServiceAccount of each namespace a group names and of any other.
+  const users = unique([...rules.flatMap((r) => r.users ?? []), OTHER, 'system:anonymous', `system:serviceaccount:${OTHER}:${OTHER}`,
+    ...named.filter((g) => g.startsWith('system:serviceaccounts:')).map((g) => `system:serviceaccount:${g.slice('system:serviceaccounts:'.length)}:${OTHER}`)]);
+  const explicit: (string | undefined)[] = [...unique(named.filter((g) => !isImplicitGroup(g))), undefined];
   const verbs = unique([...VERBS, ...rules.flatMap((r) => r.verbs ?? []), OTHER]);
-  const targets: { resource?: ResourceTarget; path?: string }[] = [...resourceTargets(rules).map((resource) => ({ resource })), ...urlTargets(rules).map((path) => ({ path }))];
+  const targets: { resource?: ResourceTarget; path?: string }[] = [...resourceTargets(rules, sensitive).map((resource) => ({ resource })), ...urlTargets(rules).map((path) => ({ path }))];
   for (const user of users) {
-    for (const userGroup of groups) {
+    for (const userGroup of explicit) {
+      const groups = [...implicitGroups(user), ...(userGroup === undefined ? [] : [userGroup])];
       for (const verb of verbs) {
         for (const t of targets) {
-          yield { user, userGroup, verb, ...t };
+          yield { user, groups, userGroup, verb, ...t };
         }
       }
     }
   }
 }
 
-function resourceTargets(rules: readonly AuditRule[]): ResourceTarget[] {
+/** Whether the API server decides membership of a group from the user alone. */
+function isImplicitGroup(group: string): boolean {
+  return IMPLICIT_GROUPS.includes(group) || group.startsWith('system:serviceaccounts:');
+}
+
+/** The groups the API server puts a user in by itself. */
+function implicitGroups(user: string): string[] {
+  if (user === 'system:anonymous') return ['system:unauthenticated'];
+  const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(user);
+  return sa ? ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : ['system:authenticated'];
+}
+
+function resourceTargets(rules: readonly AuditRule[], SENSITIVE: readonly SensitiveTuple[]): ResourceTarget[] {
   const selectors = rules.flatMap((r) => r.resources ?? []);
   const namespaces = unique(['', ...rules.flatMap((r) => r.namespaces ?? []), OTHER]);
   const apiGroups = unique([...SENSITIVE.map(([g]) => g), ...selectors.map((s) => s.group ?? ''), OTHER]);

@@ -18,6 +18,12 @@ const SENSITIVE_RESOURCES: AuditResources[] = [
   { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
 ];
 
+/** External Secrets Operator resources whose bodies hold credentials (inline store credentials, generated secrets). */
+const EXTERNAL_SECRETS_RESOURCES: AuditResources[] = [
+  { group: 'external-secrets.io', resources: ['secretstores', 'clustersecretstores'] },
+  { group: 'generators.external-secrets.io', resources: ['*'] },
+];
+
 /** Read-only endpoints polled by probes and clients. */
 const HEALTH_URLS = ['/healthz*', '/livez*', '/readyz*', '/version'];
 
@@ -100,7 +106,7 @@ export class AuditPresets {
       rules: [
         { level: AuditLevel.NONE, nonResourceURLs: HEALTH_URLS },
         { level: AuditLevel.NONE, resources: [{ group: CORE, resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] },
-        { level: AuditLevel.METADATA, resources: SENSITIVE_RESOURCES },
+        { level: AuditLevel.METADATA, resources: [...SENSITIVE_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES] },
         { level: AuditLevel.REQUEST, verbs: WRITES },
         { level: AuditLevel.METADATA },
       ],

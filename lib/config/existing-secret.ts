@@ -1,11 +1,12 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppChart } from '../core/app-chart';
 import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
 import { z } from 'zod';
 import { checkProps, constructId, str } from '../core/schema';
+import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 /** Runtime shape of {@link ExistingSecretProps}. @internal */
 export const ExistingSecretPropsSchema = z.strictObject({
@@ -13,7 +14,6 @@ export const ExistingSecretPropsSchema = z.strictObject({
   keys: z.array(str).describe('list the keys the Secret holds, e.g. ["password"]'),
   createdBy: str.describe('say who creates the Secret, e.g. "the redis operator"'),
 });
-import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 /** Props of an {@link ExistingSecret}. */
 export interface ExistingSecretProps {
@@ -28,7 +28,9 @@ export interface ExistingSecretProps {
 /**
  * A Secret made outside the stack (by an operator, or by hand per the runbook) that pods of the
  * stack read. Nothing is rendered: the declaration lets pods refer to it by object, and lets the
- * synth check the keys they read.
+ * synth check the keys they read. A pure declaration, so it works in any cdk8s Chart (not only an
+ * AppChart): apps written with plain cdk8s or cdk8s-plus-27 declare their Secrets this way for the
+ * validation plugin (through `PolicyMetadata`).
  */
 export class ExistingSecret extends Construct implements IConfigSource {
   public readonly configKind = 'Secret';
@@ -43,7 +45,7 @@ export class ExistingSecret extends Construct implements IConfigSource {
     this.name = props.name;
     this.keys = [...props.keys];
     this.createdBy = props.createdBy;
-    const chart = AppChart.of(this);
+    const chart = Chart.of(this);
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...(this.keys.length ? [] : [{ field: 'keys', value: [], message: 'declares no keys', fix: 'list the keys the Secret holds' }]),

@@ -10,6 +10,7 @@ import { addProblems } from '../core/problem';
 import { configSizeProblems } from './config-map';
 import { z } from 'zod';
 import { bool, checkArguments, checkProps, constructId, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+import { Waiver } from '../policy/waiver';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
@@ -99,6 +100,8 @@ export class Secret extends Construct implements IConfigSource {
       stringData: this.data,
       immutable: props.immutable,
     });
+    // Every value is a SecretValue.nonSensitive(): publishable, so data in the manifests is accepted (PLT090).
+    Waiver.add(this.apiObject, 'PLT090', 'values declared non-sensitive with SecretValue.nonSensitive()');
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...Object.entries(props.data).flatMap(([k, v]) => [

@@ -9,6 +9,7 @@ import { Workload, PodSelectorSchema } from '../workloads/workload';
 import { z } from 'zod';
 import { bool, checkProps, constructId, num, oneOf, portRef, str } from '../core/schema';
 import { exposesPort, selectedPods } from './pod-selector';
+import { servicePortProblems } from '../policy/checks/service-ports';
 
 /** One port of a Service. */
 export interface ServicePort {
@@ -173,10 +174,9 @@ export class Service extends Construct {
           fix: 'point targetPort at a declared container port (number or name), or declare the port on the container',
         });
       }
-      if (this.ports.length > 1 && !p.name && typeof p.targetPort !== 'string') {
-        problems.push({ field: `ports[${i}].name`, value: undefined, message: 'is required when a Service has several ports', fix: 'name the port, e.g. "http"' });
-      }
     });
+    // On the ports as rendered: the same code as the engine's PLT014.
+    problems.push(...servicePortProblems(this.ports.map((p) => ({ name: p.name ?? (typeof p.targetPort === 'string' ? p.targetPort : undefined), port: p.port, protocol: p.protocol }))));
     return problems;
   }
 }

@@ -45,8 +45,12 @@ export interface PolicyInput {
 export interface PolicyFinding extends Finding {
   /** Manifest file of the object. */
   readonly file: string;
+  /** `apiVersion` of the object. */
+  readonly objectApiVersion: string;
   /** `kind` of the object. */
   readonly objectKind: string;
+  /** Namespace of the object (its own, else the default); empty for cluster-scoped kinds. */
+  readonly objectNamespace: string;
   /** `metadata.name` of the object. */
   readonly objectName: string;
 }
@@ -98,7 +102,9 @@ export class PolicyEngine implements ManifestCheck {
           severity: rule.severity,
           path: v.object.path,
           file: v.object.file,
+          objectApiVersion: String(v.object.object.apiVersion ?? ''),
           objectKind: String(v.object.object.kind ?? ''),
+          objectNamespace: v.object.namespace,
           objectName: String(v.object.object.metadata?.name ?? ''),
           field: v.field,
           value: v.value,

@@ -1,10 +1,13 @@
 export { PolicyEngine } from './engine';
 export type { PolicyEngineProps, PolicySettings, PolicyInput, PolicyFinding } from './engine';
-export { Rule, Severity, violation } from './rule';
-export type { RuleProps, RuleContext, Violation, ExternalReferences } from './rule';
+export { Rule, Severity, violation, describeObject } from './rule';
+export type { RuleProps, RuleContext, RuleExamples, Violation, ExternalReferences } from './rule';
 export type { ObjectIndex, PolicyObject, PodRef, LabelSelector } from './object-index';
 export { Waiver } from './waiver';
 export type { RuleId } from './waiver';
 export { PLATFORM_RULES } from './rules';
 export { PolicyValidation } from './validation-plugin';
 export type { PolicyValidationProperties, ValidationContextLike } from './validation-plugin';
+export type { PolicyEnvironment, PolicyEnvironmentSettings } from './validation-plugin';
+export { PolicyMetadata } from './policy-metadata';
+export type { PolicyMetadataFile, RecordedObject, RecordedDeclaration } from './policy-metadata';

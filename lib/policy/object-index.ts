@@ -130,12 +130,14 @@ export interface LabelSelector {
 
 /** Whether a selector matches a label set (an empty selector matches everything, as in the API). */
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+  if (!selector || typeof selector !== 'object') return false;
+  for (const [k, v] of Object.entries(selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {})) {
+    if (labels?.[k] !== v) return false;
   }
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const inValues = has && (e.values ?? []).includes(labels[e.key]);
+  for (const e of list(selector.matchExpressions)) {
+    if (!e || typeof e !== 'object') return false;
+    const has = !!labels && Object.prototype.hasOwnProperty.call(labels, e.key);
+    const inValues = has && list(e.values).includes(labels[e.key]);
     const ok = e.operator === 'In' ? inValues
       : e.operator === 'NotIn' ? !inValues
         : e.operator === 'Exists' ? has
@@ -148,8 +150,8 @@ export function matchesSelector(selector: LabelSelector, labels: Record<string, 
 /** Renders a selector for messages, e.g. `app=web,tier in (a,b)`. */
 export function describeSelector(selector: LabelSelector): string {
   const parts = [
-    ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-    ...(selector.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`),
+    ...Object.entries(selector?.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {}).map(([k, v]) => `${k}=${v}`),
+    ...list(selector?.matchExpressions).map((e) => `${e?.key} ${e?.operator}${Array.isArray(e?.values) ? ` (${e.values.join(',')})` : ''}`),
   ];
   return parts.join(',') || '<everything>';
 }
@@ -190,6 +192,11 @@ function podsOf(owner: PolicyObject): PodRef[] {
 export function containersOf(spec: any, prefix: string): { container: any; field: string; init: boolean }[] {
   const list = (key: string, init: boolean) => (Array.isArray(spec?.[key]) ? spec[key] : []).map((c: any, i: number) => ({ container: c ?? {}, field: `${prefix}${key}[${i}]`, init }));
   return [...list('initContainers', true), ...list('containers', false), ...list('ephemeralContainers', true)];
+}
+
+/** A field that should be a list, as a list: anything else (a typo'd map, a string) counts as empty. */
+export function list(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
 }
 
 /** `a.b` joined, skipping an empty prefix. */

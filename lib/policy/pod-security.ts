@@ -1,6 +1,6 @@
 import { PodSecurityLevel } from '../core/environment';
 import { Problem } from '../core/problem';
-import { containersOf, join } from './object-index';
+import { containersOf, join, list } from './object-index';
 
 /** A Pod Security Standards violation: the problem and the control it breaks. */
 export interface PodSecurityProblem extends Problem {
@@ -54,12 +54,12 @@ export function podSecurityProblems(spec: any, level: PodSecurityLevel | string,
   if (podContext.windowsOptions?.hostProcess === true) {
     add('HostProcess', f('securityContext.windowsOptions.hostProcess'), true, 'runs as a Windows host process', 'remove hostProcess');
   }
-  (s.volumes ?? []).forEach((v: any, i: number) => {
+  list(s.volumes).forEach((v: any, i: number) => {
     if (v?.hostPath) add('HostPath Volumes', f(`volumes[${i}].hostPath`), v.hostPath.path, 'mounts a host path', 'use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim');
   });
   checkSelinux(podContext.seLinuxOptions, f('securityContext.seLinuxOptions'), add);
   checkSeccomp(podContext.seccompProfile, f('securityContext.seccompProfile.type'), add);
-  (podContext.sysctls ?? []).forEach((sc: any, i: number) => {
+  list(podContext.sysctls).forEach((sc: any, i: number) => {
     if (!SAFE_SYSCTLS.has(sc?.name)) add('Sysctls', f(`securityContext.sysctls[${i}].name`), sc?.name, 'is not a safe sysctl', `use only ${[...SAFE_SYSCTLS].join(', ')}`);
   });
   for (const [key, value] of Object.entries(options.annotations ?? {})) {
@@ -76,7 +76,7 @@ export function podSecurityProblems(spec: any, level: PodSecurityLevel | string,
     for (const cap of sc.capabilities?.add ?? []) {
       if (!BASELINE_CAPABILITIES.has(cap)) add('Capabilities', `${field}.securityContext.capabilities.add`, cap, 'adds a capability beyond the baseline set', 'remove it');
     }
-    (c.ports ?? []).forEach((p: any, i: number) => {
+    list(c.ports).forEach((p: any, i: number) => {
       if (p?.hostPort) add('Host Ports', `${field}.ports[${i}].hostPort`, p.hostPort, 'binds a host port', 'remove hostPort and reach the pod through a Service');
     });
     checkSelinux(sc.seLinuxOptions, `${field}.securityContext.seLinuxOptions`, add);
@@ -88,7 +88,7 @@ export function podSecurityProblems(spec: any, level: PodSecurityLevel | string,
   if (level !== PodSecurityLevel.RESTRICTED) return problems;
 
   // Restricted.
-  (s.volumes ?? []).forEach((v: any, i: number) => {
+  list(s.volumes).forEach((v: any, i: number) => {
     const type = Object.keys(v ?? {}).find((k) => k !== 'name');
     if (type && type !== 'hostPath' && !RESTRICTED_VOLUMES.has(type)) {
       add('Volume Types', f(`volumes[${i}]`), type, 'is a volume type restricted does not allow', `use one of ${[...RESTRICTED_VOLUMES].join(', ')}`);

@@ -69,10 +69,29 @@ export interface RuleProps {
   readonly severity: Severity;
   /** One line: why the rule exists (what goes wrong in the cluster otherwise). */
   readonly rationale: string;
-  /** One line: how to fix a finding in general; each finding has its own specific fix. */
+  /** One line: how to fix a finding in general, in terms of the YAML fields; each finding has its own specific fix. */
   readonly fix: string;
+  /**
+   * The library construct or option that gets this right, offered beside the YAML fix.
+   * @default - none
+   */
+  readonly library?: string;
+  /**
+   * A failing and a passing manifest (YAML, several documents allowed), shown in docs/rules.md and
+   * run by the tests: the failing one must break this rule, the passing one must not.
+   * @default - none
+   */
+  readonly examples?: RuleExamples;
   /** Finds the violations in an environment. */
   readonly check: (context: RuleContext) => Violation[];
+}
+
+/** A failing and a passing manifest of a rule. */
+export interface RuleExamples {
+  /** Objects (YAML) that break the rule. */
+  readonly failing: string;
+  /** The same objects, fixed. */
+  readonly passing: string;
 }
 
 /** A cross-object rule of the {@link PolicyEngine}, with the data the rule catalogue is generated from. */
@@ -92,6 +111,10 @@ export class Rule {
   public readonly rationale: string;
   /** What to do about a finding. */
   public readonly fix: string;
+  /** How the library's constructs avoid the finding, for users of the library. */
+  public readonly library?: string;
+  /** A failing and a passing manifest, shown in docs/rules.md and run by the tests. */
+  public readonly examples?: RuleExamples;
   private readonly checkFn: (context: RuleContext) => Violation[];
 
   private constructor(props: RuleProps) {
@@ -100,6 +123,8 @@ export class Rule {
     this.severity = props.severity;
     this.rationale = props.rationale;
     this.fix = props.fix;
+    this.library = props.library;
+    this.examples = props.examples;
     this.checkFn = props.check;
   }
 
@@ -107,6 +132,11 @@ export class Rule {
   public check(context: RuleContext): Violation[] {
     return this.checkFn(context);
   }
+}
+
+/** An object as the API identifies it, for messages: `Deployment shop/web` (cluster-scoped: `ClusterRole admin`). */
+export function describeObject(o: PolicyObject): string {
+  return `${o.object.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.object.metadata?.name}`;
 }
 
 /** Shorthand for a violation. */

@@ -7,6 +7,7 @@ import { Probe } from './probe';
 import { Problem } from '../core/problem';
 import { Resources, ResourceSize } from './resources';
 import { Volume, VolumeMount, VolumeMountSchema } from './volume';
+import { probePortProblem, probeSettingsProblems } from '../policy/checks/probe-port';
 import { z } from 'zod';
 import { bool, checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
@@ -266,26 +267,13 @@ export class Container {
       if (!probe) continue;
       problems.push(...probe.problems(`${field}.${role}`));
       if (refusedArgumentsOf(probe, '').length) continue;
-      if (probe.port !== undefined && !this.exposes(probe.port)) {
-        problems.push({
-          field: `${field}.${role}.port`,
-          value: probe.port,
-          message: `is not a port of container ${this.name}`,
-          fix: `probe one of its ports (${this.ports.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port`,
-        });
-      }
-      if (role !== 'readiness' && (probe.timing.successThreshold ?? 1) !== 1) {
-        problems.push({ field: `${field}.${role}.successThreshold`, value: probe.timing.successThreshold, message: `must be 1 for ${role} probes`, fix: 'remove successThreshold' });
-      }
+      const portProblem = probe.port === undefined ? undefined : probePortProblem(`${field}.${role}.port`, this.name, probe.port, this.ports);
+      if (portProblem) problems.push(portProblem);
     }
-    if (p.liveness && p.readiness && JSON.stringify(p.liveness.toK8s()) === JSON.stringify(p.readiness.toK8s())) {
-      problems.push({
-        field: `${field}.liveness`,
-        value: p.liveness.check,
-        message: 'is identical to the readiness probe: a container that is merely busy gets restarted instead of taken out of rotation',
-        fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint',
-      });
-    }
+    // The same code as the engine's PLT074, on the probes as rendered.
+    const valid = (probe?: Probe) => (probe && !refusedArgumentsOf(probe, '').length ? probe : undefined);
+    const [readiness, liveness, startup] = [valid(p.readiness), valid(p.liveness), valid(p.startup)];
+    problems.push(...probeSettingsProblems({ readiness: readiness?.toK8s(), liveness: liveness?.toK8s(), startup: startup?.toK8s() }, (role) => `${field}.${role}`, liveness?.check));
     const mountPaths = new Map<string, number>();
     this.allMounts().forEach((m, i) => {
       if (!m.path.startsWith('/')) {

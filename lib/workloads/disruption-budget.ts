@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { budgetSettingsProblems } from '../policy/checks/disruption-budget';
 import { PodCount, PodCountSchema } from './rollout';
 import { Workload, WorkloadSchema } from './workload';
 import { z } from 'zod';
@@ -66,12 +67,8 @@ export class DisruptionBudget extends Construct {
         ...(maxUnavailable?.problems('maxUnavailable') ?? []),
         ...(props.minAvailable?.problems('minAvailable') ?? []),
       ];
-      if (props.maxUnavailable && props.minAvailable) {
-        problems.push({ field: 'minAvailable', value: props.minAvailable.toString(), message: 'cannot be set together with maxUnavailable', fix: 'keep one of the two (maxUnavailable is preferred)' });
-      }
-      if (maxUnavailable?.isZero) {
-        problems.push({ field: 'maxUnavailable', value: maxUnavailable.toString(), message: 'blocks every node drain', fix: 'allow at least one pod to be evicted' });
-      }
+      // The same code as the engine's PLT035.
+      problems.push(...budgetSettingsProblems(props.minAvailable?.toString(), maxUnavailable?.toString()));
       return problems;
     });
   }

@@ -3,9 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { z } from 'zod';
 import { Problem } from '../core/problem';
 import { bool, checkArguments, refName, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
-
-/** Variable names that usually carry credentials: a literal value for one is refused at synth. */
-const SENSITIVE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY/i;
+import { isSecretName } from '../policy/checks/secret-scan';
 
 const LITERAL = z.strictObject({ value: str.describe('give the value as a string, e.g. "8080" rather than 8080') });
 const KEY_REF = z.strictObject({ name: str, key: str, options: z.strictObject({ optional: bool.optional() }) });
@@ -15,8 +13,9 @@ const FIELD_REF = z.strictObject({ fieldPath: str.describe('give a pod field pat
  * The value of one environment variable: a literal, a ConfigMap or Secret key, or a pod field.
  *
  * Secret values are only ever referenced (`secretKeyRef`), so they never reach the manifests. A
- * literal for a variable whose name suggests a credential (`DB_PASSWORD`, `API_TOKEN`) is
- * refused unless it is declared with {@link EnvValue.nonSensitive}.
+ * literal for a variable whose name suggests a credential (`DB_PASSWORD`, `API_TOKEN`, `MYSQL_PWD`,
+ * `AUTH`) is refused unless it is declared with {@link EnvValue.nonSensitive}; the names are read
+ * by the same code as the policy engine's secret scanner (PLT091).
  */
 export class EnvValue {
   /** A literal value, rendered into the manifest. */
@@ -70,7 +69,7 @@ export class EnvValue {
 
   /** Whether this is a literal for a credential-like variable name that was not declared non-sensitive. */
   public looksLikeLiteralSecret(name: string): boolean {
-    return typeof this.source.value === 'string' && this.declaredNonSensitive === false && SENSITIVE_NAME.test(name);
+    return this.source.value !== undefined && this.declaredNonSensitive === false && isSecretName(name);
   }
 
   /** Problems of the arguments the value was made from, under `field`. */

@@ -6,6 +6,7 @@ import { AppChart } from '../core/app-chart';
 import { Deployment } from './deployment';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
+import { replicaRangeProblems } from '../policy/checks/replicas';
 import { parseQuantity } from '../core/quantity';
 import { RenderedJson } from '../core/rendered-json';
 import { StatefulSet } from './stateful-set';
@@ -367,18 +368,7 @@ export class HorizontalPodAutoscaler extends Construct {
   }
 
   private replicaProblems(): Problem[] {
-    const min = this.minReplicas;
-    const max = this.maxReplicas;
-    const problems: Problem[] = [];
-    if (min !== undefined && (!Number.isInteger(min) || min < 1)) {
-      problems.push({ field: 'minReplicas', value: min, message: 'must be a whole number >= 1', fix: 'use 1 or more (scale to zero is an alpha feature)' });
-    }
-    if (max === undefined || !Number.isInteger(max) || max < 1) {
-      problems.push({ field: 'maxReplicas', value: max, message: 'must be a whole number >= 1', fix: 'set maxReplicas, or give the environment an autoscaling profile' });
-    } else if (min !== undefined && min > max) {
-      problems.push({ field: 'minReplicas', value: min, message: `is above maxReplicas (${max})`, fix: `lower minReplicas to at most ${max}, or raise maxReplicas` });
-    }
-    return problems;
+    return replicaRangeProblems(this.minReplicas, this.maxReplicas, '', 'set maxReplicas, or give the environment an autoscaling profile');
   }
 }
 

@@ -5,6 +5,7 @@ import { Problem } from '../core/problem';
 import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
 import { z } from 'zod';
 import { num, oneOf } from '../core/schema';
+import { jobRestartProblems } from '../policy/checks/workload-settings';
 
 /** What the kubelet does when a container of the pod exits. */
 export enum RestartPolicy {
@@ -98,15 +99,8 @@ export function jobSpec(workload: Workload, options: JobOptions): k8s.JobSpec {
 /** Problems of job options, with fields under `prefix` (e.g. `jobTemplate.`). */
 export function jobProblems(options: JobOptions, prefix = ''): Problem[] {
   const problems: Problem[] = [];
-  const restart = options.restartPolicy;
-  if (restart !== undefined && restart !== RestartPolicy.NEVER && restart !== RestartPolicy.ON_FAILURE) {
-    problems.push({
-      field: `${prefix}restartPolicy`,
-      value: restart,
-      message: 'must be Never or OnFailure: a Job pod that always restarts never completes',
-      fix: 'use RestartPolicy.NEVER (a new pod per retry, failed pods kept for their logs) or RestartPolicy.ON_FAILURE',
-    });
-  }
+  // The same code as the engine's PLT075.
+  problems.push(...jobRestartProblems(options.restartPolicy, `${prefix}restartPolicy`, ['RestartPolicy.NEVER', 'RestartPolicy.ON_FAILURE']));
   const numbers: [string, number | undefined, number][] = [
     ['parallelism', options.parallelism, 0],
     ['completions', options.completions, 1],

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { z } from 'zod';
 import { Problem } from '../core/problem';
 import { checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems } from '../core/schema';
+import { rollingUpdateProblems } from '../policy/checks/workload-settings';
 
 /** A pod count for rolling updates: absolute, or a percentage of the replicas. */
 export class PodCount {
@@ -95,14 +96,8 @@ export class DeploymentStrategy {
     if (refused.length) return refused;
     const { maxSurge, maxUnavailable } = this.options;
     const problems = [...(maxSurge?.problems(`${field}.maxSurge`) ?? []), ...(maxUnavailable?.problems(`${field}.maxUnavailable`) ?? [])];
-    if (maxSurge?.isZero && maxUnavailable?.isZero) {
-      problems.push({
-        field: `${field}.maxUnavailable`,
-        value: maxUnavailable.toString(),
-        message: 'is 0 while maxSurge is 0 too, so the update can never replace a pod',
-        fix: 'allow one extra pod (maxSurge 1) or one missing pod (maxUnavailable 1)',
-      });
-    }
+    // The same code as the engine's PLT075.
+    problems.push(...rollingUpdateProblems(maxSurge?.toString(), maxUnavailable?.toString(), field));
     return problems;
   }
 

@@ -1,19 +1,23 @@
 import { annotationGrammar, duplicateObjects, labelGrammar, objectNames } from './metadata';
+import { rbacBroadSubjects, rbacEffectiveAccess, rbacEscalation, rbacReadOnly, rbacWildcards } from './rbac';
 import { configMapReferences, roleReferences, secretReferences, serviceAccountReferences } from './references';
-import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
-import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
-import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
+import { hpaReplicaRange, hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
+import { credentialsInManifest, secretData } from './secrets';
+import { affinitySelector, networkPolicySelector, pdbAllowsDisruption, pdbSelector, pdbsOverlap, workloadSelector, workloadSelectorsOverlap } from './selectors';
+import { ingressBackendPort, ingressBackendService, servicePorts, serviceSelector, serviceTargetPorts } from './services';
 import { waiverRule } from './waivers';
-import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
+import { cronSchedule, imagePolicy, podSecurity, probeNamedPort, probeSettings, readinessProbe, resourceRequests, workloadSettings } from './workloads';
 import { Rule } from '../rule';
 
 /** Every rule of the platform, in id order: the catalogue docs/rules.md is generated from. */
 export const PLATFORM_RULES: readonly Rule[] = [
   waiverRule,
   objectNames, labelGrammar, annotationGrammar, duplicateObjects,
-  serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
-  hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService,
-  pdbSelector, networkPolicySelector, affinitySelector,
+  serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort, servicePorts,
+  hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService, hpaReplicaRange,
+  pdbSelector, networkPolicySelector, affinitySelector, workloadSelector, workloadSelectorsOverlap, pdbAllowsDisruption, pdbsOverlap,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
-  podSecurity, imagePolicy, readinessProbe, resourceRequests,
+  podSecurity, imagePolicy, readinessProbe, resourceRequests, probeNamedPort, cronSchedule, probeSettings, workloadSettings,
+  rbacEscalation, rbacReadOnly, rbacBroadSubjects, rbacEffectiveAccess, rbacWildcards,
+  secretData, credentialsInManifest,
 ];

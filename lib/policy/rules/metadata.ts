@@ -1,6 +1,6 @@
 import { Names } from '../../core/names';
 import { PolicyObject } from '../object-index';
-import { Rule, Severity, violation, Violation } from '../rule';
+import { describeObject, Rule, Severity, violation, Violation } from '../rule';
 
 const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
 /** The API server's limit on the annotations of one object (256 KiB). */
@@ -14,6 +14,16 @@ export const objectNames = Rule.of({
   severity: Severity.ERROR,
   rationale: 'The API server rejects the whole apply when one name breaks its grammar (DNS-1123 label or subdomain).',
   fix: 'Rename the object with lower-case letters, digits and \'-\'.',
+  examples: {
+    failing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: Web_Settings, namespace: shop }
+data: { mode: prod }`,
+    passing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: web-settings, namespace: shop }
+data: { mode: prod }`,
+  },
   check: ({ index }) => index.objects.flatMap((o) => {
     const name = o.object.metadata?.name;
     const problems = typeof name !== 'string' ? [{ field: 'metadata.name', value: name, message: 'is missing', fix: 'give the object a name' }]
@@ -36,6 +46,16 @@ export const labelGrammar = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Invalid label keys or values are rejected by the API server; selectors built from them never match.',
   fix: 'Use keys `prefix/name` (name at most 63 characters) and values of at most 63 letters, digits, \'-\', \'_\' and \'.\'.',
+  examples: {
+    failing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, labels: { team: "platform team" } }
+data: { mode: prod }`,
+    passing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, labels: { team: platform-team } }
+data: { mode: prod }`,
+  },
   check: ({ index }) => metadataMaps(index.objects, 'labels').flatMap(({ object, field, map }) => Object.entries(map).flatMap(([key, value]) => [
     ...Names.qualifiedName(`${field}.${key}`, key),
     ...(typeof value === 'string' ? Names.labelValue(`${field}.${key}`, value)
@@ -50,6 +70,16 @@ export const annotationGrammar = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Annotation keys follow the label key grammar and all annotations of an object fit in 256 KiB; the API server rejects the object otherwise.',
   fix: 'Use keys `prefix/name` (a DNS subdomain prefix and a name of at most 63 characters); keep large data out of annotations.',
+  examples: {
+    failing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, annotations: { "owner email": ops@example.com } }
+data: { mode: prod }`,
+    passing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, annotations: { example.com/owner: ops@example.com } }
+data: { mode: prod }`,
+  },
   check: ({ index }) => metadataMaps(index.objects, 'annotations').flatMap(({ object, field, map }) => {
     const size = Object.entries(map).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
     return [
@@ -69,6 +99,26 @@ export const duplicateObjects = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Two objects with the same group, kind, namespace and name overwrite each other; only the last applied survives.',
   fix: 'Give each object its own name, or remove one of them.',
+  examples: {
+    failing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: prod }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: prod }`,
+    passing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: prod }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings-v2, namespace: shop }
+data: { mode: prod }`,
+  },
   check: ({ index }) => {
     const seen = new Map<string, PolicyObject>();
     const result: Violation[] = [];
@@ -80,7 +130,7 @@ export const duplicateObjects = Rule.of({
         result.push(violation(o, {
           field: 'metadata.name',
           value: o.object.metadata?.name,
-          message: `is also the name of ${o.object.kind} ${first.path} in namespace "${o.namespace}"`,
+          message: `is also the name of another ${describeObject(first)}${first.file !== o.file ? ` (in ${first.file})` : ''}`,
           fix: 'rename one of the two objects',
         }));
       } else {

@@ -1,12 +1,12 @@
-import { containersOf, declaredExternal, ExternalKind, PolicyObject } from '../object-index';
+import { isDefaultClusterRole } from '../checks/rbac';
+import { containersOf, declaredExternal, ExternalKind, list, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
-/** ClusterRoles every cluster has (user-facing roles and the `system:` ones). */
-const DEFAULT_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
 
 interface Reference { readonly owner: PolicyObject; readonly annotations: Record<string, string>; readonly field: string; readonly name: string }
 
-const HOW_TO_DECLARE = (kind: ExternalKind) => `or, if it is made outside this repository, list it in the annotation k8s-constructs.io/external-${kind} or in the engine's external references`;
+const PROPERTY: Record<ExternalKind, string> = { secrets: 'secrets', configmaps: 'configMaps', serviceaccounts: 'serviceAccounts', roles: 'roles' };
+const HOW_TO_DECLARE = (kind: ExternalKind) => `or, if it is made outside this repository, list it in the annotation k8s-constructs.io/external-${kind} of this object or under external.${PROPERTY[kind]} of the policy settings`;
 
 /** PLT040: referenced Secrets exist. */
 export const secretReferences = Rule.of({
@@ -15,6 +15,41 @@ export const secretReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A pod that reads a missing Secret (env, envFrom, volume, image pull secret) never starts: CreateContainerConfigError or a stuck mount.',
   fix: 'Render the Secret (or an ExternalSecret creating it) in the same namespace, mark the reference optional, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          env: [{ name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          env: [{ name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }]
+
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: { name: db, namespace: shop }
+spec: { secretStoreRef: { kind: ClusterSecretStore, name: vault }, target: { name: db }, data: [{ secretKey: password, remoteRef: { key: shop/db } }] }`,
+  },
   check: (context) => unresolved(context, podReferences(context, 'secret'), 'Secret', 'secrets', context.external.secrets),
 });
 
@@ -25,6 +60,41 @@ export const configMapReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A pod that reads a missing ConfigMap (env, envFrom, volume, projected) never starts.',
   fix: 'Render the ConfigMap in the same namespace, mark the reference optional, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          envFrom: [{ configMapRef: { name: settings } }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+          envFrom: [{ configMapRef: { name: settings } }]
+
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: prod }`,
+  },
   check: (context) => unresolved(context, podReferences(context, 'configMap'), 'ConfigMap', 'configmaps', context.external.configMaps),
 });
 
@@ -35,6 +105,40 @@ export const serviceAccountReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'Pods naming a missing ServiceAccount are refused by the admission controller; a binding to one grants nothing.',
   fix: 'Render the ServiceAccount in the same namespace, or declare it external.',
+  examples: {
+    failing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+    passing: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: web
+          image: "registry.example.com/web:3f2a9c1"
+          ports: [{ name: http, containerPort: 8080 }]
+
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: web, namespace: shop }`,
+  },
   check: (context) => {
     const refs: Reference[] = context.index.pods.flatMap((pod) => {
       const name = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
@@ -42,7 +146,7 @@ export const serviceAccountReferences = Rule.of({
       return typeof name === 'string' && name !== 'default' ? [{ owner: pod.owner, annotations: pod.annotations, field, name }] : [];
     });
     for (const binding of [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')]) {
-      (binding.object.subjects ?? []).forEach((s: any, i: number) => {
+      list(binding.object.subjects).forEach((s: any, i: number) => {
         const ns = s?.namespace ?? binding.namespace;
         if (s?.kind === 'ServiceAccount' && ns === binding.namespace && s.name !== 'default') {
           refs.push({ owner: binding, annotations: {}, field: `subjects[${i}].name`, name: s.name });
@@ -60,11 +164,23 @@ export const roleReferences = Rule.of({
   severity: Severity.ERROR,
   rationale: 'A RoleBinding to a missing Role grants nothing, silently; the workload fails later with 403s.',
   fix: 'Render the Role or ClusterRole, use a Kubernetes default ClusterRole, or declare it external.',
+  examples: {
+    failing: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: readers, namespace: shop }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }]`,
+    passing: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: readers, namespace: shop }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }]`,
+  },
   check: (context) => [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')].flatMap((binding) => {
     const ref = binding.object.roleRef ?? {};
     const name = ref.name;
     const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name)
-      : context.index.find('ClusterRole', '', name) ?? (DEFAULT_CLUSTER_ROLES.has(name) || String(name).startsWith('system:') || undefined);
+      : context.index.find('ClusterRole', '', name) ?? (isDefaultClusterRole(String(name)) || undefined);
     const declared = [...(context.external.roles ?? []), ...declaredExternal({ owner: binding }, 'roles')];
     return exists || declared.includes(name) ? [] : [violation(binding, {
       field: 'roleRef.name',
@@ -85,24 +201,24 @@ function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Re
       if (typeof name === 'string' && optional !== true) refs.push({ owner: pod.owner, annotations: pod.annotations, field, name });
     };
     for (const { container: c, field } of containersOf(spec, `${prefix}.`)) {
-      (c.env ?? []).forEach((e: any, i: number) => {
+      list(c.env).forEach((e: any, i: number) => {
         const ref = e?.valueFrom?.[kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef'];
         if (ref) add(`${field}.env[${i}].valueFrom`, ref.name, ref.optional);
       });
-      (c.envFrom ?? []).forEach((e: any, i: number) => {
+      list(c.envFrom).forEach((e: any, i: number) => {
         const ref = e?.[kind === 'secret' ? 'secretRef' : 'configMapRef'];
         if (ref) add(`${field}.envFrom[${i}]`, ref.name, ref.optional);
       });
     }
-    (spec.volumes ?? []).forEach((v: any, i: number) => {
+    list(spec.volumes).forEach((v: any, i: number) => {
       if (kind === 'secret' && v?.secret) add(`${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
       if (kind === 'configMap' && v?.configMap) add(`${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
-      (v?.projected?.sources ?? []).forEach((s: any, j: number) => {
+      list(v?.projected?.sources).forEach((s: any, j: number) => {
         if (s?.[kind]) add(`${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, s[kind].name, s[kind].optional);
       });
     });
     if (kind === 'secret') {
-      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
+      list(spec.imagePullSecrets).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
     }
   }
   return refs;

@@ -8,7 +8,18 @@ export const waiverRule = Rule.of({
   name: 'waiver-has-reason',
   severity: Severity.ERROR,
   rationale: 'A waiver is a reviewed exception: without a reason nobody can tell later whether it still applies.',
-  fix: 'Write why the rule does not apply as the annotation value: Waiver.add(obj, \'PLT050\', \'reason\').',
+  fix: 'Write why the rule does not apply as the value of the annotation k8s-constructs.io/waive.<rule id>.',
+  library: 'Waiver.add(obj, \'PLT050\', \'reason\') writes the annotation.',
+  examples: {
+    failing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, annotations: { k8s-constructs.io/waive.PLT091: "" } }
+data: { mode: prod }`,
+    passing: `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop, annotations: { k8s-constructs.io/waive.PLT091: "public test fixture, reviewed by platform" } }
+data: { mode: prod }`,
+  },
   check: ({ index, ruleIds }) => {
     const podAnnotations = new Map<PolicyObject, Record<string, string>[]>();
     for (const p of index.pods) podAnnotations.set(p.owner, [...(podAnnotations.get(p.owner) ?? []), p.annotations]);

@@ -1,0 +1,127 @@
+import { Problem } from '../../core/problem';
+
+/** A credential pattern of the kind gitleaks and trufflehog detect. */
+interface ValuePattern {
+  readonly name: string;
+  readonly regex: RegExp;
+}
+
+/** Credentials recognisable by their shape, wherever they appear. */
+const VALUE_PATTERNS: readonly ValuePattern[] = [
+  { name: 'a password in a URL', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s/@]+)@/i },
+  { name: 'an AWS access key id', regex: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
+  { name: 'a GitHub token', regex: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/ },
+  { name: 'a GitLab token', regex: /\bglpat-[A-Za-z0-9_-]{20,}\b/ },
+  { name: 'a Slack token', regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/ },
+  { name: 'a Google API key', regex: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { name: 'a Stripe secret key', regex: /\b[sr]k_live_[0-9A-Za-z]{20,}\b/ },
+  { name: 'a private key', regex: /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
+  { name: 'a JSON Web Token', regex: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+];
+
+/** Name parts that mark a value as a credential (DB_PASS, MYSQL_PWD, AUTH, BEARER, api-key, ...). */
+const SECRET_WORDS = /^(pass|passwd|password|passphrase|pwd|secret|token|auth|bearer|apikey|credential|credentials|privatekey|accesskey|secretkey)$/;
+/** Name parts that mark a setting about a credential rather than the credential (DB_PASSWORD_FILE, AUTH_URL). */
+const META_WORDS = /^(file|path|dir|url|uri|host|port|endpoint|name|ref|enabled|enable|disabled|mode|type|method|provider|header|id|user|username|realm|issuer|scope|timeout|ttl|required|length|policy|key|keys|mount|source)$/;
+
+/** Pairs of name parts that name a credential even though `key` or `id` alone does not. */
+const SECRET_PAIRS = /^(apikey|privatekey|accesskey|secretkey|clientsecret|signingkey|encryptionkey|masterkey)$/;
+
+/** Whether a name (env var, ConfigMap key, annotation key, flag) says its value is a credential. */
+export function isSecretName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (!words.length) return false;
+  const last = words[words.length - 1];
+  if (words.length >= 2 && SECRET_PAIRS.test(words[words.length - 2] + last)) return true;
+  if (META_WORDS.test(last)) return false;
+  return words.some((w) => SECRET_WORDS.test(w));
+}
+
+/** Values that are references or placeholders, not credentials: `$(VAR)`, `${VAR}`, `<...>`, booleans. */
+function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return v === '' || /^\$\(.+\)$/.test(v) || /^\$\{.+\}$/.test(v) || /^<.*>$/.test(v) || /^(true|false|yes|no|none|null|changeme-in-vault)$/i.test(v) || /^\*+$/.test(v);
+}
+
+/** The credential patterns a value matches. */
+export function credentialPatterns(value: string): string[] {
+  return VALUE_PATTERNS.filter((p) => {
+    const m = p.regex.exec(value);
+    return m && !(p.name === 'a password in a URL' && isPlaceholder(m[1]));
+  }).map((p) => p.name);
+}
+
+const FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(=(.*))?$/;
+/** Annotations that carry other objects or this platform's own metadata, scanned elsewhere or never secret. */
+const SKIPPED_ANNOTATIONS = /^(k8s-constructs\.io\/|kubectl\.kubernetes\.io\/last-applied-configuration$)/;
+
+/**
+ * Credentials written into an object: values shaped like credentials anywhere, password-like
+ * keys of ConfigMaps and annotations, password-like env variables with literal values, and
+ * password flags in command and args. A Secret's data is reported by its own rule (PLT090).
+ */
+export function credentialProblems(object: any): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (field: string, message: string, fix: string) => {
+    if (!seen.has(field)) {
+      seen.add(field);
+      problems.push({ field, value: '<hidden>', message, fix });
+    }
+  };
+  const fromCluster = 'keep the value in a Secret made outside Git (ExternalSecret, sealed secret, vault) and reference it (secretKeyRef, a mounted file)';
+  const isSecret = object?.kind === 'Secret';
+  walk(object, '', (field, value) => {
+    if (isSecret && /^(data|stringData)\./.test(field)) return;
+    if (/^metadata\.annotations\./.test(field) && SKIPPED_ANNOTATIONS.test(field.slice('metadata.annotations.'.length))) return;
+    for (const name of credentialPatterns(value)) add(field, `holds ${name}`, fromCluster);
+  });
+  if (object?.kind === 'ConfigMap') {
+    for (const [key, value] of Object.entries(object.data ?? {})) {
+      if (isSecretName(key) && typeof value === 'string' && !isPlaceholder(value)) add(`data.${key}`, 'is a password-like key in a ConfigMap, which anyone who can read the namespace reads', fromCluster);
+    }
+  }
+  for (const [field, annotations] of [['metadata.annotations', object?.metadata?.annotations], ['spec.template.metadata.annotations', object?.spec?.template?.metadata?.annotations]] as const) {
+    for (const [key, value] of Object.entries(annotations ?? {})) {
+      if (!SKIPPED_ANNOTATIONS.test(key) && isSecretName(key.split('/').pop()!) && typeof value === 'string' && !isPlaceholder(value)) {
+        add(`${field}.${key}`, 'is a password-like annotation with a literal value', fromCluster);
+      }
+    }
+  }
+  walkContainers(object, (container, prefix) => {
+    (Array.isArray(container.env) ? container.env : []).forEach((e: any, i: number) => {
+      if (typeof e?.name === 'string' && typeof e.value === 'string' && isSecretName(e.name) && !isPlaceholder(e.value)) {
+        add(`${prefix}.env[${i}].value`, `is a literal value of ${e.name}, a password-like variable`, 'read it from a Secret: env[].valueFrom.secretKeyRef');
+      }
+    });
+    for (const key of ['command', 'args'] as const) {
+      const list: unknown[] = Array.isArray(container[key]) ? container[key] : [];
+      list.forEach((arg, i) => {
+        const m = typeof arg === 'string' ? FLAG.exec(arg) : null;
+        if (!m || !isSecretName(m[1])) return;
+        const value = m[2] !== undefined ? m[3] : list[i + 1];
+        if (typeof value === 'string' && !value.startsWith('-') && !isPlaceholder(value)) {
+          add(`${prefix}.${key}[${i}]`, `passes a literal value to ${m[1]}, a password-like flag, visible in the pod spec and in ps`, 'pass a file (--password-file) mounted from a Secret, or $(VAR) from a secretKeyRef');
+        }
+      });
+    }
+  });
+  return problems;
+}
+
+function walk(value: unknown, field: string, visit: (field: string, value: string) => void): void {
+  if (typeof value === 'string') visit(field, value);
+  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`, visit));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, field ? `${field}.${k}` : k, visit);
+}
+
+/** Every container of the pod templates of an object, with its field path. */
+function walkContainers(object: any, visit: (container: any, field: string) => void): void {
+  const specs: [string, any][] = [['spec', object?.kind === 'Pod' ? object.spec : undefined], ['spec.template.spec', object?.spec?.template?.spec],
+    ['spec.jobTemplate.spec.template.spec', object?.spec?.jobTemplate?.spec?.template?.spec]];
+  for (const [prefix, spec] of specs) {
+    for (const key of ['initContainers', 'containers', 'ephemeralContainers']) {
+      (Array.isArray(spec?.[key]) ? spec[key] : []).forEach((c: any, i: number) => c && typeof c === 'object' && visit(c, `${prefix}.${key}[${i}]`));
+    }
+  }
+}

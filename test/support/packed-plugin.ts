@@ -1,0 +1,62 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+
+/** What `cdk8s synth` did in a consumer project: exit code, output and the JSON validation reports. */
+export interface ConsumerSynth {
+  readonly status: number | null;
+  readonly output: string;
+  readonly reports: any[];
+}
+
+/** A temporary cdk8s project with this repository installed from its `npm pack` tarball, as a consumer installs it. */
+export interface ConsumerProject {
+  /** The project folder. */
+  readonly dir: string;
+  /** Runs `cdk8s synth` with a cdk8s.yaml (written first). */
+  synth(cdk8sYaml: string): ConsumerSynth;
+  /** Deletes the project. */
+  remove(): void;
+}
+
+/**
+ * Packs this repository (`npm pack` of the built package), then makes a project of the files of
+ * `fixtureDir` with the tarball, cdk8s, cdk8s-plus-27 and constructs installed by npm (from its
+ * cache when it can). Compiles the library first when build/ is older than lib/.
+ */
+export function consumerProject(fixtureDir: string): ConsumerProject {
+  ensureBuilt();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf-8' }).trim().split('\n').pop()!;
+  for (const file of fs.readdirSync(fixtureDir)) fs.copyFileSync(path.join(fixtureDir, file), path.join(dir, file));
+  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const deps = Object.fromEntries(['cdk8s', 'cdk8s-plus-27', 'constructs'].map((d) => [d, own.dependencies[d] ?? own.peerDependencies?.[d]]));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true, dependencies: { [own.name]: `file:./${tarball}`, ...deps } }));
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
+  return {
+    dir,
+    synth: (cdk8sYaml) => {
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), cdk8sYaml);
+      const reportFile = path.join(dir, 'reports.json');
+      fs.rmSync(reportFile, { force: true });
+      const r = spawnSync('node', [CDK8S, 'synth', '--check-upgrade=false', '--validation-reports-output-file', reportFile], { cwd: dir, encoding: 'utf-8' });
+      const reports = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')).reports : [];
+      return { status: r.status, output: `${r.stdout}${r.stderr}`, reports };
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function ensureBuilt(): void {
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs))
+    .reduce((a, b) => Math.max(a, b), 0);
+  const entry = path.join(ROOT, 'build', 'lib', 'index.js');
+  if (!fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newest(path.join(ROOT, 'lib'))) {
+    spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'ignore' });
+  }
+}
