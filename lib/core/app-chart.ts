@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from './environment';
+import { patchAfterConversion } from './escape-hatch';
 import { Labels } from './labels';
 import { Names } from './names';
 import { addProblems, Problem } from './problem';
@@ -96,10 +97,12 @@ export class AppChart extends Chart {
 
   /**
    * Gives objects made without a component identity (escape hatches, imported CRDs) one from
-   * their own name, so that every object carries every standard label. Idempotent.
+   * their own name, so that every object carries every standard label, and makes every
+   * object's JSON patches apply after its typed conversion. Idempotent.
    */
   public applyStandardLabels(): void {
     for (const obj of this.apiObjects) {
+      patchAfterConversion(obj);
       const name = obj.metadata.name ?? obj.node.id;
       const labels = this.labelsFor({ name });
       for (const [key, value] of Object.entries(labels)) {

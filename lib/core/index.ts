@@ -9,3 +9,5 @@ export * from './yaml-writer';
 export * from './output-folder';
 export * from './rendered-json';
 export * from './config-hash';
+export * from './escape-hatch';
+export * from './schema-check';

@@ -1,9 +1,11 @@
 import { ApiObject, App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
+import { EscapeHatchError } from './escape-hatch';
 import { OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
+import { schemaProblems } from './schema-check';
 import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
@@ -169,12 +171,18 @@ export class Platform {
       }
 
       const envManifests: Manifest[] = [];
+      const problemsBefore = renderProblems.length;
       for (const chart of charts) {
         for (const apiObject of chart.apiObjects) {
           const object = renderObject(apiObject, `${environment.name}/${apiObject.node.path}`, renderProblems);
           if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
+          // Every object is checked against the strict Kubernetes 1.27 schema as written,
+          // whichever construct or escape hatch made it.
+          for (const p of schemaProblems(object)) {
+            renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
+          }
           // Labels are checked as written, whichever construct or escape hatch set them.
           for (const p of labelProblems('metadata.labels', object.metadata?.labels ?? {})) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
@@ -186,7 +194,9 @@ export class Platform {
           envManifests.push({ environment: environment.name, app: chart.appName, file, constructPath, object });
         }
       }
-      for (const check of this.props.checks ?? []) {
+      // Cross-object checks read objects as valid Kubernetes: they run once every object is.
+      const checks = renderProblems.length > problemsBefore ? [] : this.props.checks ?? [];
+      for (const check of checks) {
         for (const f of check.check(envManifests, environment, app)) {
           const line = `[${f.path}] ${f.rule} ${formatProblem(f)}`;
           (f.severity === 'error' ? renderProblems : warnings).push(line);
@@ -249,6 +259,15 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
   try {
     return RenderedJson.of(apiObject);
   } catch (e) {
+    if (e instanceof EscapeHatchError) {
+      problems.push(`[${constructPath}] ${formatProblem({
+        field: `JSON patch ${e.operation} ${e.path}`,
+        value: apiObject.kind,
+        message: e.message,
+        fix: 'patches apply to the object as rendered (see its YAML): add the missing parent objects first, or fix the path',
+      })}`);
+      return undefined;
+    }
     problems.push(`[${constructPath}] ${formatProblem({
       field: 'object',
       value: apiObject.kind,

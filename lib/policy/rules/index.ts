@@ -3,6 +3,7 @@ import { configMapReferences, roleReferences, secretReferences, serviceAccountRe
 import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
 import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
 import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
+import { kubernetesSchema } from './schema';
 import { waiverRule } from './waivers';
 import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
 import { Rule } from '../rule';
@@ -10,7 +11,7 @@ import { Rule } from '../rule';
 /** Every rule of the platform, in id order: the catalogue docs/rules.md is generated from. */
 export const PLATFORM_RULES: readonly Rule[] = [
   waiverRule,
-  objectNames, labelGrammar, annotationGrammar, duplicateObjects,
+  objectNames, labelGrammar, annotationGrammar, duplicateObjects, kubernetesSchema,
   serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
   hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService,
   pdbSelector, networkPolicySelector, affinitySelector,
