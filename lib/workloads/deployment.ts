@@ -14,6 +14,13 @@ export interface DeploymentProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
+   * Whether a high-availability environment gives the pods the automatic PodDisruptionBudget
+   * (one pod down at a time). `false` when the workload has its own {@link DisruptionBudget}:
+   * two budgets over the same pods make the eviction API refuse every eviction, and are refused.
+   * @default true - a budget in a `highAvailability` environment with 2+ replicas
+   */
+  readonly disruptionBudget?: boolean;
+  /**
    * How pods are replaced on an update.
    * @default - Kubernetes' rolling update (maxSurge 25%, maxUnavailable 25%)
    */
@@ -64,7 +71,7 @@ export class Deployment extends Workload {
         template: Lazy.any({ produce: () => this.pod.toK8s(this.environment, this.labels) }),
       },
     });
-    this.disruptionBudget = applyHighAvailability(this, this.replicaCount);
+    this.disruptionBudget = applyHighAvailability(this, this.replicaCount, props.disruptionBudget ?? true);
   }
 
   /** Replicas the Deployment asks for; `undefined` once an autoscaler owns the count. */

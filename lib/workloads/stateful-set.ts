@@ -70,6 +70,13 @@ export interface StatefulSetProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
+   * Whether a high-availability environment gives the pods the automatic PodDisruptionBudget
+   * (one pod down at a time). `false` when the workload has its own {@link DisruptionBudget}:
+   * two budgets over the same pods make the eviction API refuse every eviction, and are refused.
+   * @default true - a budget in a `highAvailability` environment with 2+ replicas
+   */
+  readonly disruptionBudget?: boolean;
+  /**
    * Name of the headless Service (the domain of the member DNS names).
    * @default - the StatefulSet's name
    */
@@ -178,7 +185,7 @@ export class StatefulSet extends Workload {
         ports: props.clientService.ports ?? props.ports,
       });
     }
-    this.disruptionBudget = applyHighAvailability(this, this.replicaCount);
+    this.disruptionBudget = applyHighAvailability(this, this.replicaCount, props.disruptionBudget ?? true);
   }
 
   /** Members the StatefulSet asks for; `undefined` once an autoscaler owns the count. */

@@ -3,6 +3,7 @@ import { configMapReferences, roleReferences, secretReferences, serviceAccountRe
 import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } from './scaling';
 import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
 import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
+import { onePdbPerPod } from './disruption';
 import { kubernetesSchema } from './schema';
 import { waiverRule } from './waivers';
 import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
@@ -14,7 +15,7 @@ export const PLATFORM_RULES: readonly Rule[] = [
   objectNames, labelGrammar, annotationGrammar, duplicateObjects, kubernetesSchema,
   serviceSelector, serviceTargetPorts, ingressBackendService, ingressBackendPort,
   hpaTargetExists, hpaTargetReplicas, hpaRequests, statefulSetService,
-  pdbSelector, networkPolicySelector, affinitySelector,
+  pdbSelector, networkPolicySelector, affinitySelector, onePdbPerPod,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
   podSecurity, imagePolicy, readinessProbe, resourceRequests,
 ];

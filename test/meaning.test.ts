@@ -1,0 +1,72 @@
+import { ApiObject } from 'cdk8s';
+import { AppChart, Deployment, DisruptionBudget, PodCount, PolicyEngine, Platform, Probe, StatefulSet, SynthError } from '../lib';
+import { ENV, find, problemsOf, render } from './support/harness';
+
+const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
+const api = (chart: AppChart, extra: object = {}) => new Deployment(chart, 'api', {
+  containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http') }],
+  ...extra,
+});
+
+/** Problems of a stack rendered with the policy engine (what `npm run synth` runs). */
+function engineProblems(define: (chart: AppChart) => void): string[] {
+  try {
+    new Platform({ environments: [ENV.stage], stacks: [{ name: 'test', define }], checks: [new PolicyEngine()] }).render();
+  } catch (e) {
+    if (e instanceof SynthError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('disruption budgets', () => {
+  test('disruptionBudget: false drops the automatic budget in a high-availability environment, keeps the spread', () => {
+    const objects = render((chart) => api(chart, { disruptionBudget: false }), { environment: 'stage' });
+    expect(objects.map((o) => o.kind)).toEqual(['Deployment']);
+    expect(find(objects, 'Deployment', 'api').spec.template.spec.topologySpreadConstraints).toHaveLength(1);
+  });
+
+  test('disruptionBudget: false with an own budget renders exactly that budget', () => {
+    const objects = render((chart) => {
+      const d = api(chart, { disruptionBudget: false });
+      new DisruptionBudget(chart, 'pdb', { target: d, name: 'api-pdb', minAvailable: PodCount.count(1) });
+    }, { environment: 'stage' });
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(['api-pdb']);
+  });
+
+  test('an own budget next to the automatic one is refused, with the switch as the fix', () => {
+    const problems = problemsOf((chart) => {
+      new DisruptionBudget(chart, 'pdb', { target: api(chart), name: 'api-pdb', minAvailable: PodCount.count(1) });
+    }, { environment: 'stage' });
+    expect(problems).toEqual([expect.stringMatching(/^\[stage\/test\/pdb\] target: already has the automatic PodDisruptionBudget .*Fix: set disruptionBudget: false on the workload/)]);
+  });
+
+  test('following the fix renders', () => {
+    expect(engineProblems((chart) => {
+      new DisruptionBudget(chart, 'pdb', { target: api(chart, { disruptionBudget: false }), name: 'api-pdb', minAvailable: PodCount.count(1) });
+    })).toEqual([]);
+  });
+
+  test('PLT033: a raw budget over pods that already have one is refused by the engine', () => {
+    const problems = engineProblems((chart) => {
+      const d = api(chart);
+      new ApiObject(chart, 'upstream-pdb', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'upstream-pdb' },
+        spec: { minAvailable: 1, selector: { matchLabels: d.selector } },
+      });
+    });
+    expect(problems).toEqual([expect.stringMatching(/^\[stage\/test\/upstream-pdb\] PLT033 spec\.selector: selects the pods of Deployment api, which PodDisruptionBudget api \(stage\/test\/api\/DisruptionBudget\/Resource\) already selects/)]);
+  });
+
+  test('StatefulSets take the same switch', () => {
+    const objects = render((chart) => new StatefulSet(chart, 'db', {
+      replicas: 3,
+      disruptionBudget: false,
+      ports: [{ port: 5432, name: 'pg' }],
+      containers: [{ name: 'db', image: IMAGE, ports: [{ number: 5432, name: 'pg' }], readiness: Probe.fromTcpSocket('pg') }],
+    }), { environment: 'stage' });
+    expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+});
