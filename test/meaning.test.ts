@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, Deployment, DisruptionBudget, PodCount, PolicyEngine, Platform, Probe, StatefulSet, SynthError } from '../lib';
+import { AppChart, CronJob, CronSchedule, Deployment, DisruptionBudget, InitStep, Job, PodCount, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -68,5 +68,25 @@ describe('disruption budgets', () => {
       containers: [{ name: 'db', image: IMAGE, ports: [{ number: 5432, name: 'pg' }], readiness: Probe.fromTcpSocket('pg') }],
     }), { environment: 'stage' });
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+});
+
+describe('helpers in Jobs', () => {
+  const task = { name: 'task', image: IMAGE, command: ['sh', '-c', 'work'] };
+  const shipper = { container: { name: 'shipper', image: IMAGE }, shares: [{ name: 'out', path: '/out' }] };
+
+  test('Sidecar.add on a Job is refused (the Job would never complete), naming the helper and the fix', () => {
+    const problems = problemsOf((chart) => Sidecar.add(new Job(chart, 'export', { containers: [task] }), shipper));
+    expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/export\] pod\.containers\.shipper: is a helper .* never exits, so the Job never completes .*Fix: run what the helper prepares as an init step \(InitStep\.run/)]);
+  });
+
+  test('on a CronJob too', () => {
+    const problems = problemsOf((chart) => Sidecar.add(new CronJob(chart, 'nightly', { schedule: CronSchedule.DAILY, containers: [task] }), shipper));
+    expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/nightly\] pod\.containers\.shipper: .*CronJob/)]);
+  });
+
+  test('following the fix (an init step sharing the directory) renders', () => {
+    const objects = render((chart) => InitStep.renderConfig(new Job(chart, 'export', { containers: [task] }), { container: { name: 'prepare', image: IMAGE }, into: { name: 'out', path: '/out' } }));
+    expect(find(objects, 'Job', 'export').spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['prepare']);
   });
 });
