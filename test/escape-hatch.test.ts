@@ -19,7 +19,7 @@ describe('escape hatches keep what is written', () => {
 
   test('a LimitRange maxLimitRequestRatio patched in renders its value, not {}', () => {
     const objects = render((chart) => {
-      const limits = new LimitRange(chart, 'limits');
+      const limits = new LimitRange(chart, 'limits', { fromEnvironment: true });
       limits.apiObject.addJsonPatch(JsonPatch.add('/spec/limits/0/maxLimitRequestRatio', { memory: '2' }));
     });
     expect(find(objects, 'LimitRange', 'limits').spec.limits[0].maxLimitRequestRatio).toEqual({ memory: '2' });

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, CronJob, CronSchedule, Deployment, DisruptionBudget, InitStep, Job, PodCount, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
+import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -88,5 +88,65 @@ describe('helpers in Jobs', () => {
   test('following the fix (an init step sharing the directory) renders', () => {
     const objects = render((chart) => InitStep.renderConfig(new Job(chart, 'export', { containers: [task] }), { container: { name: 'prepare', image: IMAGE }, into: { name: 'out', path: '/out' } }));
     expect(find(objects, 'Job', 'export').spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['prepare']);
+  });
+});
+
+describe('quotas and limit ranges render what is given', () => {
+  test('pods: 2 renders pods only; the environment preset is opt-in', () => {
+    const objects = render((chart) => {
+      new ResourceQuota(chart, 'pods-only', { name: 'pods-only', pods: 2 });
+      new ResourceQuota(chart, 'preset', { name: 'preset', fromEnvironment: true, requestsMemory: Memory.gibibytes(16) });
+    });
+    expect(find(objects, 'ResourceQuota', 'pods-only').spec).toEqual({ hard: { pods: 2 } });
+    // limitsMemory follows the requestsMemory given, as its doc says.
+    expect(find(objects, 'ResourceQuota', 'preset').spec.hard).toMatchObject({ 'requests.memory': '16Gi', 'limits.memory': '16Gi', 'services': 20 });
+  });
+
+  test('the upstream PriorityClass quota: scopeSelector, pods and compute only, any resource name', () => {
+    const objects = render((chart) => {
+      new ResourceQuota(chart, 'pods-high', {
+        name: 'pods-high',
+        requestsCpu: Cpu.cores(1000), requestsMemory: Memory.gibibytes(200), pods: 10,
+        scopeSelector: [{ scopeName: QuotaScope.PRIORITY_CLASS, operator: 'In', values: ['high'] }],
+      });
+      new ResourceQuota(chart, 'object-counts', { name: 'object-counts', hard: { 'services.loadbalancers': 0, 'services.nodeports': '0', 'count/jobs.batch': 5 } });
+    });
+    expect(find(objects, 'ResourceQuota', 'pods-high').spec).toEqual({
+      hard: { 'pods': 10, 'requests.cpu': '1000', 'requests.memory': '200Gi' },
+      scopeSelector: { matchExpressions: [{ operator: 'In', scopeName: 'PriorityClass', values: ['high'] }] },
+    });
+    expect(find(objects, 'ResourceQuota', 'object-counts').spec.hard).toEqual({ 'services.loadbalancers': 0, 'services.nodeports': '0', 'count/jobs.batch': 5 });
+  });
+
+  test('a scoped quota limiting what its scope cannot count is refused; following the fix renders', () => {
+    const problems = problemsOf((chart) => new ResourceQuota(chart, 'q', { fromEnvironment: true, scopes: [QuotaScope.PRIORITY_CLASS] }));
+    expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/q\] scopes: limits pods, CPU and memory only, but the quota also limits services, persistentvolumeclaims, requests.storage: the API server refuses it .*Fix: drop services, persistentvolumeclaims, requests.storage from this quota/)]);
+    expect(render((chart) => new ResourceQuota(chart, 'q', { pods: 4, scopes: [QuotaScope.PRIORITY_CLASS] }))).toHaveLength(1);
+  });
+
+  test('an empty quota or limit range, typed names in hard and bad ratios are refused', () => {
+    expect(problemsOf((chart) => {
+      new ResourceQuota(chart, 'q');
+      new ResourceQuota(chart, 'q2', { name: 'q2', hard: { pods: 3 } });
+      new LimitRange(chart, 'lr');
+      new LimitRange(chart, 'lr2', { name: 'lr2', maxLimitRequestRatio: { memory: 0.5 } });
+    })).toEqual([
+      expect.stringMatching(/^\[dev\/test\/q\] hard: limits nothing .*fromEnvironment: true/),
+      expect.stringMatching(/^\[dev\/test\/q2\] hard\.pods: is a typed prop of ResourceQuota .*Fix: set pods instead/),
+      expect.stringMatching(/^\[dev\/test\/lr\] limits: bounds nothing/),
+      expect.stringMatching(/^\[dev\/test\/lr2\] maxLimitRequestRatio\.memory: must be a number >= 1/),
+    ]);
+  });
+
+  test('LimitRange: type Pod and maxLimitRequestRatio, only what is given', () => {
+    const objects = render((chart) => new LimitRange(chart, 'lr', {
+      name: 'lr',
+      maxLimitRequestRatio: { memory: 2 },
+      pod: { max: { cpu: Cpu.cores(2), memory: Memory.gibibytes(2) } },
+    }));
+    expect(find(objects, 'LimitRange', 'lr').spec.limits).toEqual([
+      { type: 'Container', maxLimitRequestRatio: { memory: '2' } },
+      { type: 'Pod', max: { cpu: '2', memory: '2Gi' } },
+    ]);
   });
 });
