@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
+import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -147,6 +147,87 @@ describe('quotas and limit ranges render what is given', () => {
     expect(find(objects, 'LimitRange', 'lr').spec.limits).toEqual([
       { type: 'Container', maxLimitRequestRatio: { memory: '2' } },
       { type: 'Pod', max: { cpu: '2', memory: '2Gi' } },
+    ]);
+  });
+});
+
+describe('pods: identity, token, init containers', () => {
+  const podOf = (objects: any[], name = 'api') => find(objects, 'Deployment', name).spec.template.spec;
+
+  test('an identity given is rendered whole, as given; none gives 10001:10001', () => {
+    expect(podOf(render((chart) => api(chart, { identity: { user: 1000, fsGroup: 1000 } }))).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(podOf(render((chart) => api(chart))).securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+  });
+
+  test('the token follows a named ServiceAccount unless the pod says; the default account gets none', () => {
+    expect(podOf(render((chart) => api(chart))).automountServiceAccountToken).toBe(false);
+    expect(podOf(render((chart) => api(chart, { serviceAccountName: 'my-scheduler' }))).automountServiceAccountToken).toBeUndefined();
+    expect(podOf(render((chart) => api(chart, { serviceAccountName: 'my-scheduler', automountServiceAccountToken: false }))).automountServiceAccountToken).toBe(false);
+  });
+
+  test('an init container without resources gets the main containers\' total; with resources, its own', () => {
+    const pod = podOf(render((chart) => {
+      const d = new Deployment(chart, 'api', {
+        containers: [
+          { name: 'api', image: IMAGE, resources: Resources.of({ cpu: Cpu.millis(500), memory: Memory.gibibytes(1) }) },
+          { name: 'helper', image: IMAGE, resources: Resources.of({ cpu: Cpu.millis(100), memory: Memory.mebibytes(128) }) },
+        ],
+      });
+      InitStep.run(d, { name: 'clone', image: IMAGE, args: ['clone'] });
+      InitStep.run(d, { name: 'small', image: IMAGE, args: ['x'], resources: Resources.of({ cpu: Cpu.millis(10), memory: Memory.mebibytes(16) }) });
+    }));
+    expect(pod.initContainers.map((c: any) => c.resources)).toEqual([
+      { requests: { cpu: '600m', memory: '1152Mi' }, limits: { memory: '1152Mi' } },
+      { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } },
+    ]);
+  });
+});
+
+describe('pod fields with props', () => {
+  test('scheduling, DNS, pull secrets, priority and probe headers render as given and validate strictly', () => {
+    const objects = render((chart) => new Deployment(chart, 'api', {
+      containers: [{
+        name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }],
+        readiness: Probe.fromHttpGet('/healthz', 'http', {}, undefined, { 'Custom-Header': 'Awesome' }),
+      }],
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+      priorityClassName: 'high',
+      imagePullSecrets: ['regcred'],
+      dnsPolicy: DnsPolicy.NONE,
+      dnsConfig: { nameservers: ['192.0.2.1'], searches: ['ns1.svc.cluster-domain.example'], options: { ndots: '2', edns0: '' } },
+      hostAliases: [{ ip: '127.0.0.1', hostnames: ['foo.local', 'bar.local'] }],
+      terminationGracePeriodSeconds: 60,
+    }));
+    const pod = find(objects, 'Deployment', 'api').spec.template.spec;
+    expect(pod).toMatchObject({
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname' }] } },
+      priorityClassName: 'high',
+      imagePullSecrets: [{ name: 'regcred' }],
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['192.0.2.1'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] },
+      hostAliases: [{ ip: '127.0.0.1', hostnames: ['foo.local', 'bar.local'] }],
+      terminationGracePeriodSeconds: 60,
+    });
+    expect(pod.containers[0].readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Custom-Header', value: 'Awesome' }]);
+  });
+
+  test('bad tolerations, DNS and headers are refused with a fix', () => {
+    const problems = problemsOf((chart) => new Deployment(chart, 'api', {
+      containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/', 'http', {}, undefined, { 'bad header': 'x' }) }],
+      tolerations: [{ operator: 'Equal', value: 'x' }, { key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }],
+      dnsPolicy: DnsPolicy.NONE,
+    }));
+    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      '[dev/test/api] pod.containers[0].readiness.headers.bad header',
+      '[dev/test/api] pod.tolerations[0].key',
+      '[dev/test/api] pod.tolerations[1].tolerationSeconds',
+      '[dev/test/api] pod.dnsConfig.nameservers',
     ]);
   });
 });

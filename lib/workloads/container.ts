@@ -83,7 +83,8 @@ export interface ContainerProps {
   readonly envFrom?: EnvFromSource[];
   /**
    * CPU and memory. Presets scale with the environment.
-   * @default Resources.preset(ResourceSize.SMALL)
+   * @default Resources.preset(ResourceSize.SMALL) for a main container; an init container gets
+   * the sum of the pod's main containers (it runs alone before them)
    */
   readonly resources?: Resources;
   /**
@@ -273,7 +274,8 @@ export class Container {
     ];
   }
 
-  public toK8s(environment: Environment): k8s.Container {
+  /** The container; `resources`, when given, replace its own (the pod sizes init containers). */
+  public toK8s(environment: Environment, resources?: Resources): k8s.Container {
     const p = this.props;
     const e = this.securityExceptions;
     return {
@@ -290,7 +292,7 @@ export class Container {
         configMapRef: s.kind === 'ConfigMap' ? { name: s.name } : undefined,
         secretRef: s.kind === 'Secret' ? { name: s.name } : undefined,
       })),
-      resources: this.resources.scaled(environment.resourceScale).toK8s(),
+      resources: (resources ?? this.resources.scaled(environment.resourceScale)).toK8s(),
       readinessProbe: p.readiness?.toK8s(),
       livenessProbe: p.liveness?.toK8s(),
       startupProbe: p.startup?.toK8s(),
