@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
+import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, LifecycleHook, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -229,5 +229,22 @@ describe('pod fields with props', () => {
       '[dev/test/api] pod.tolerations[1].tolerationSeconds',
       '[dev/test/api] pod.dnsConfig.nameservers',
     ]);
+  });
+});
+
+describe('container lifecycle', () => {
+  test('preStop and postStart hooks render; an empty command is refused', () => {
+    const objects = render((chart) => new Deployment(chart, 'api', {
+      containers: [{
+        name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http'),
+        lifecycle: { preStop: LifecycleHook.fromCommand(['/bin/sh', '-c', 'nginx -s quit; sleep 10']), postStart: LifecycleHook.fromHttpGet('/warm', 'http') },
+      }],
+    }));
+    expect(find(objects, 'Deployment', 'api').spec.template.spec.containers[0].lifecycle).toEqual({
+      preStop: { exec: { command: ['/bin/sh', '-c', 'nginx -s quit; sleep 10'] } },
+      postStart: { httpGet: { path: '/warm', port: 'http' } },
+    });
+    expect(problemsOf((chart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, lifecycle: { preStop: LifecycleHook.fromCommand([]) } }] })))
+      .toEqual([expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.lifecycle\.preStop\.command: is empty/)]);
   });
 });

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { EnvValue } from './env-value';
 import { Environment, PodSecurityLevel } from '../core/environment';
 import { Image } from './image';
+import { ContainerLifecycle } from './lifecycle-hook';
 import { Names } from '../core/names';
 import { Probe } from './probe';
 import { Problem } from '../core/problem';
@@ -87,6 +88,11 @@ export interface ContainerProps {
    * the sum of the pod's main containers (it runs alone before them)
    */
   readonly resources?: Resources;
+  /**
+   * Hooks run after the container starts and before it stops (e.g. a preStop drain).
+   * @default - none
+   */
+  readonly lifecycle?: ContainerLifecycle;
   /**
    * Readiness probe: whether the container receives traffic.
    * @default - none
@@ -221,6 +227,9 @@ export class Container {
         problems.push({ field: `${field}.${role}.successThreshold`, value: probe.timing.successThreshold, message: `must be 1 for ${role} probes`, fix: 'remove successThreshold' });
       }
     }
+    for (const [hook, handler] of [['preStop', p.lifecycle?.preStop], ['postStart', p.lifecycle?.postStart]] as const) {
+      if (handler) problems.push(...handler.problems(`${field}.lifecycle.${hook}`));
+    }
     if (p.liveness && p.readiness && JSON.stringify(p.liveness.toK8s()) === JSON.stringify(p.readiness.toK8s())) {
       problems.push({
         field: `${field}.liveness`,
@@ -293,6 +302,9 @@ export class Container {
         secretRef: s.kind === 'Secret' ? { name: s.name } : undefined,
       })),
       resources: (resources ?? this.resources.scaled(environment.resourceScale)).toK8s(),
+      lifecycle: p.lifecycle && (p.lifecycle.preStop || p.lifecycle.postStart)
+        ? { preStop: p.lifecycle.preStop?.toK8s(), postStart: p.lifecycle.postStart?.toK8s() }
+        : undefined,
       readinessProbe: p.readiness?.toK8s(),
       livenessProbe: p.liveness?.toK8s(),
       startupProbe: p.startup?.toK8s(),

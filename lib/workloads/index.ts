@@ -5,6 +5,7 @@ export * from './env-value';
 export * from './probe';
 export * from './probe-presets';
 export * from './container';
+export * from './lifecycle-hook';
 export * from './pod-template';
 export * from './workload';
 export * from './deployment';
