@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, LifecycleHook, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
+import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, LifecycleHook, NetworkPeer, NetworkPolicy, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -246,5 +246,19 @@ describe('container lifecycle', () => {
     });
     expect(problemsOf((chart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, lifecycle: { preStop: LifecycleHook.fromCommand([]) } }] })))
       .toEqual([expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.lifecycle\.preStop\.command: is empty/)]);
+  });
+});
+
+describe('NetworkPolicy: port ranges and namespaces by any label', () => {
+  test('the upstream example: namespaceSelector on project, an endPort range', () => {
+    const objects = render((chart) => new NetworkPolicy(chart, 'np', {
+      ingress: [{ peers: [NetworkPeer.namespacesLabelled({ project: 'myproject' })], ports: [{ port: 6379 }] }],
+      egress: [{ peers: [NetworkPeer.cidr('internal', '10.0.0.0/24')], ports: [{ port: 32000, endPort: 32768 }] }],
+    }));
+    const spec = find(objects, 'NetworkPolicy', 'np').spec;
+    expect(spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { project: 'myproject' } } }]);
+    expect(spec.egress[0].ports).toEqual([{ port: 32000, endPort: 32768, protocol: 'TCP' }]);
+    expect(problemsOf((chart) => new NetworkPolicy(chart, 'np', { egress: [{ peers: [NetworkPeer.cidr('x', '10.0.0.0/8')], ports: [{ port: 'http', endPort: 90 }] }] })))
+      .toEqual([expect.stringMatching(/^\[dev\/test\/np\] egress\[0\]\.ports\[0\]\.endPort: needs a numeric port/)]);
   });
 });
