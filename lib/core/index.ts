@@ -11,3 +11,4 @@ export * from './rendered-json';
 export * from './config-hash';
 export * from './escape-hatch';
 export * from './schema-check';
+export * from './placement';
