@@ -1,5 +1,8 @@
 import { ApiObject } from 'cdk8s';
-import { AppChart, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, LifecycleHook, NetworkPeer, NetworkPolicy, InitStep, Job, LimitRange, Memory, PodCount, QuotaScope, ResourceQuota, Resources, PolicyEngine, Platform, Probe, Sidecar, StatefulSet, SynthError } from '../lib';
+import {
+  AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
+  Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, Sidecar, StatefulSet, Subject, SynthError, Waiver,
+} from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
 const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
@@ -260,5 +263,78 @@ describe('NetworkPolicy: port ranges and namespaces by any label', () => {
     expect(spec.egress[0].ports).toEqual([{ port: 32000, endPort: 32768, protocol: 'TCP' }]);
     expect(problemsOf((chart) => new NetworkPolicy(chart, 'np', { egress: [{ peers: [NetworkPeer.cidr('x', '10.0.0.0/8')], ports: [{ port: 'http', endPort: 90 }] }] })))
       .toEqual([expect.stringMatching(/^\[dev\/test\/np\] egress\[0\]\.ports\[0\]\.endPort: needs a numeric port/)]);
+  });
+});
+
+describe('labels and namespaces of any object', () => {
+  test('a workload\'s extra labels go on the object and its pods, not the selector; standard labels cannot be replaced', () => {
+    const d = find(render((chart) => api(chart, { labels: { tier: 'backend', role: 'leader' } })), 'Deployment', 'api');
+    expect(d.metadata.labels).toMatchObject({ tier: 'backend', role: 'leader' });
+    expect(d.spec.template.metadata.labels).toMatchObject({ tier: 'backend', role: 'leader' });
+    expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api-dev' });
+    expect(problemsOf((chart) => api(chart, { labels: { 'app.kubernetes.io/name': 'other' } })))
+      .toEqual([expect.stringMatching(/^\[dev\/test\/api\] labels\.app\.kubernetes\.io\/name: is a standard label .*Fix: use another key/)]);
+  });
+
+  test('Placement: labels and another namespace for any construct; the environment keeps its own', () => {
+    const objects = render((chart) => {
+      const binding = new RoleBinding(chart, 'auth-reader', {
+        name: 'my-scheduler-extension-apiserver-authentication-reader',
+        role: { kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+        subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })],
+      });
+      Placement.inNamespace(binding, 'kube-system');
+      const cm = new ConfigMap(chart, 'cfg', { name: 'cfg', data: { a: 'b' } });
+      Placement.addLabels(cm, { tier: 'frontend' });
+    });
+    expect(find(objects, 'RoleBinding', 'my-scheduler-extension-apiserver-authentication-reader').metadata.namespace).toBe('kube-system');
+    expect(find(objects, 'ConfigMap', 'cfg').metadata).toMatchObject({ namespace: 'dev', labels: { tier: 'frontend' } });
+  });
+});
+
+describe('construct checks that are policy are waivable like engine rules', () => {
+  const sameProbe = Probe.fromHttpGet('/healthz', 'http');
+  const twin = (chart: AppChart) => new Deployment(chart, 'api', {
+    containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: sameProbe, liveness: sameProbe }],
+  });
+
+  test('identical liveness and readiness: refused with the rule id; the waiver renders and shows in the YAML', () => {
+    expect(problemsOf(twin)).toEqual([expect.stringMatching(/^\[dev\/test\/api\] PLT072 pod\.containers\[0\]\.liveness: is identical to the readiness probe/)]);
+    const objects = render((chart) => Waiver.add(twin(chart), 'PLT072', 'upstream chart: one cheap endpoint, accepted by the platform team'));
+    expect(find(objects, 'Deployment', 'api').metadata.annotations['k8s-constructs.io/waive.PLT072']).toMatch(/accepted/);
+    expect(engineProblems((chart) => Waiver.add(twin(chart), 'PLT072', 'accepted'))).toEqual([]);
+  });
+
+  test('a probe on an undeclared numeric port is waivable; an undeclared named port is not policy', () => {
+    const numeric = (chart: AppChart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, readiness: Probe.fromTcpSocket(6379) }] });
+    expect(problemsOf(numeric)).toEqual([expect.stringMatching(/^\[dev\/test\/api\] PLT073 pod\.containers\[0\]\.readiness\.port: .*waive PLT073/)]);
+    expect(render((chart) => Waiver.add(numeric(chart), 'PLT073', 'redis binds 6379 without declaring it upstream'))).toHaveLength(1);
+    const named = (chart: AppChart) => Waiver.add(new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, readiness: Probe.fromTcpSocket('redis') }] }), 'PLT073', 'x');
+    expect(problemsOf(named)).toEqual([expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.readiness\.port: is not a port/)]);
+  });
+
+  test('unnamed StatefulSet ports are waivable (PLT074)', () => {
+    const set = (chart: AppChart) => new StatefulSet(chart, 'db', {
+      ports: [{ port: 5432 }],
+      containers: [{ name: 'db', image: IMAGE, ports: [{ number: 5432 }], readiness: Probe.fromTcpSocket(5432) }],
+    });
+    expect(problemsOf(set)).toEqual([expect.stringMatching(/^\[dev\/test\/db\] PLT074 ports\[0\]\.name: is missing/)]);
+    expect(render((chart) => Waiver.add(set(chart), 'PLT074', 'clients use the ordinal DNS names only')).length).toBeGreaterThan(0);
+  });
+
+  test('a RoleBinding to a Role made outside the repository is waivable (PLT043); kube-system\'s authentication reader is known', () => {
+    const binding = (chart: AppChart, role: string) => new RoleBinding(chart, 'rb', { name: 'rb', role: { kind: 'Role', name: role }, subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })] });
+    expect(problemsOf((chart) => binding(chart, 'operator-made'))).toEqual([expect.stringMatching(/^\[dev\/test\/rb\] PLT043 role: .*waive PLT043 with a reason/)]);
+    expect(render((chart) => Waiver.add(binding(chart, 'operator-made'), 'PLT043', 'made by the operator'))).toHaveLength(1);
+    const placed = render((chart) => Placement.inNamespace(binding(chart, 'extension-apiserver-authentication-reader'), 'kube-system'));
+    expect(placed[0].metadata.namespace).toBe('kube-system');
+  });
+
+  test('IPC_LOCK under restricted does not send you to baseline, which refuses it too; following the fix renders', () => {
+    const locked = (chart: AppChart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, securityExceptions: { addCapabilities: ['IPC_LOCK'] } }] });
+    const [problem] = problemsOf(locked);
+    expect(problem).toMatch(/Fix: drop the capability: baseline refuses it too .*only an environment whose podSecurity is privileged admits it/);
+    expect(problemsOf(locked, { environment: Environment.dev({ baseDomain: 'dev.example.com', podSecurity: PodSecurityLevel.BASELINE }) })[0]).toMatch(/is not allowed by Pod Security Standards baseline/);
+    expect(render(locked, { environment: Environment.dev({ baseDomain: 'dev.example.com', podSecurity: PodSecurityLevel.PRIVILEGED }) })).toHaveLength(1);
   });
 });

@@ -75,7 +75,7 @@ describe('refusals', () => {
   test('liveness identical to readiness', () => {
     const same = ProbePresets.readiness(HealthCheck.httpGet('/healthz', 'http'));
     expect(problemsOf(withProbes({ readiness: same, liveness: same }))).toEqual([
-      expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.liveness: is identical to the readiness probe.*\(got \{"kind":"http","path":"\/healthz","port":"http"\}\)\. Fix: /),
+      expect.stringMatching(/^\[dev\/test\/api\] PLT072 pod\.containers\[0\]\.liveness: is identical to the readiness probe.*\(got \{"kind":"http","path":"\/healthz","port":"http"\}\)\. Fix: /),
     ]);
   });
 

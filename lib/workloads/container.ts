@@ -216,11 +216,13 @@ export class Container {
       if (!probe) continue;
       problems.push(...probe.problems(`${field}.${role}`));
       if (probe.port !== undefined && !this.exposes(probe.port)) {
+        // A named port must exist; a number works undeclared, so that one is policy (waivable).
         problems.push({
           field: `${field}.${role}.port`,
           value: probe.port,
           message: `is not a port of container ${this.name}`,
-          fix: `probe one of its ports (${this.ports.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port`,
+          fix: `probe one of its ports (${this.ports.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port${typeof probe.port === 'number' ? ' (or waive PLT073 with a reason)' : ''}`,
+          rule: typeof probe.port === 'number' ? 'PLT073' : undefined,
         });
       }
       if (role !== 'readiness' && (probe.timing.successThreshold ?? 1) !== 1) {
@@ -235,7 +237,8 @@ export class Container {
         field: `${field}.liveness`,
         value: p.liveness.check,
         message: 'is identical to the readiness probe: a container that is merely busy gets restarted instead of taken out of rotation',
-        fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint',
+        fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint (or waive PLT072 with a reason)',
+        rule: 'PLT072',
       });
     }
     const mountPaths = new Map<string, number>();
@@ -255,7 +258,9 @@ export class Container {
           field: `${field}.securityExceptions.addCapabilities`,
           value: cap,
           message: 'is not allowed by Pod Security Standards restricted (only NET_BIND_SERVICE is)',
-          fix: 'drop the capability, or run the workload in an environment whose podSecurity is baseline',
+          fix: BASELINE_CAPABILITIES.has(cap)
+            ? 'drop the capability, or run the workload in an environment whose podSecurity is baseline'
+            : `drop the capability: baseline refuses it too (it allows ${[...BASELINE_CAPABILITIES].join(', ')}), so only an environment whose podSecurity is privileged admits it`,
         });
       } else if (environment.podSecurity === PodSecurityLevel.BASELINE && !BASELINE_CAPABILITIES.has(cap)) {
         problems.push({

@@ -240,7 +240,7 @@ export class StatefulSet extends Workload {
     // SRV records (_<port>._tcp.<service>) exist only for named ports.
     p.ports.forEach((port, i) => {
       if (!port.name && typeof port.targetPort !== 'string') {
-        problems.push({ field: `ports[${i}].name`, value: port.port, message: 'is missing: members are found by named ports (DNS SRV records)', fix: 'name the port, e.g. "redis"' });
+        problems.push({ field: `ports[${i}].name`, value: port.port, message: 'is missing: members are found by named ports (DNS SRV records)', fix: 'name the port, e.g. "redis" (or waive PLT074 with a reason)', rule: 'PLT074' });
       }
     });
     for (const ordinal of this.wiredOrdinals) {

@@ -4,6 +4,7 @@ import { hpaRequests, hpaTargetExists, hpaTargetReplicas, statefulSetService } f
 import { affinitySelector, networkPolicySelector, pdbSelector } from './selectors';
 import { ingressBackendPort, ingressBackendService, serviceSelector, serviceTargetPorts } from './services';
 import { onePdbPerPod } from './disruption';
+import { livenessDiffersFromReadiness, probePortDeclared, statefulSetPortNames } from './pod-policy';
 import { kubernetesSchema } from './schema';
 import { waiverRule } from './waivers';
 import { imagePolicy, podSecurity, readinessProbe, resourceRequests } from './workloads';
@@ -18,4 +19,5 @@ export const PLATFORM_RULES: readonly Rule[] = [
   pdbSelector, networkPolicySelector, affinitySelector, onePdbPerPod,
   secretReferences, configMapReferences, serviceAccountReferences, roleReferences,
   podSecurity, imagePolicy, readinessProbe, resourceRequests,
+  livenessDiffersFromReadiness, probePortDeclared, statefulSetPortNames,
 ];

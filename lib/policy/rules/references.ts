@@ -63,7 +63,7 @@ export const roleReferences = Rule.of({
   check: (context) => [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')].flatMap((binding) => {
     const ref = binding.object.roleRef ?? {};
     const name = ref.name;
-    const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name)
+    const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name) ?? (binding.namespace === 'kube-system' && DEFAULT_KUBE_SYSTEM_ROLES.has(name) ? true : undefined)
       : context.index.find('ClusterRole', '', name) ?? (DEFAULT_CLUSTER_ROLES.has(name) || String(name).startsWith('system:') || undefined);
     const declared = [...(context.external.roles ?? []), ...declaredExternal({ owner: binding }, 'roles')];
     return exists || declared.includes(name) ? [] : [violation(binding, {
@@ -74,6 +74,9 @@ export const roleReferences = Rule.of({
     })];
   }),
 });
+
+/** Roles every cluster has in kube-system. */
+const DEFAULT_KUBE_SYSTEM_ROLES = new Set(['extension-apiserver-authentication-reader']);
 
 /** Secret or ConfigMap names read by pods, skipping optional references. */
 function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Reference[] {
