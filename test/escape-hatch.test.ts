@@ -1,11 +1,11 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiObject, AppChart, Deployment, Environment, ImagePolicy, JsonPatch, LimitRange, PLATFORM_RULES, PodSecurityLevel, PolicyEngine, ResourceQuota, schemaProblems } from '../lib';
+import { ApiObject, AppChart, Deployment, Environment, ImagePolicy, JsonPatch, LimitRange, PLATFORM_RULES, PodSecurityLevel, PolicyEngine, Probe, ResourceQuota, schemaProblems } from '../lib';
 import { find, problemsOf, render } from './support/harness';
 
 const web = (chart: AppChart) => new Deployment(chart, 'web', {
   name: 'web',
-  containers: [{ name: 'web', image: 'nginx:1.25.3', ports: [{ number: 8080, name: 'http' }] }],
+  containers: [{ name: 'web', image: 'nginx:1.25.3', ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http') }],
 });
 
 describe('escape hatches keep what is written', () => {

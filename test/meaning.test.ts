@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import {
-  AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
-  Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, Sidecar, StatefulSet, Subject, SynthError, Waiver,
+  AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, ExistingSecret, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
+  Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, ServiceAccount, Sidecar, StatefulSet, Subject, SynthError, Waiver,
 } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
@@ -166,8 +166,12 @@ describe('pods: identity, token, init containers', () => {
 
   test('the token follows a named ServiceAccount unless the pod says; the default account gets none', () => {
     expect(podOf(render((chart) => api(chart))).automountServiceAccountToken).toBe(false);
-    expect(podOf(render((chart) => api(chart, { serviceAccountName: 'my-scheduler' }))).automountServiceAccountToken).toBeUndefined();
-    expect(podOf(render((chart) => api(chart, { serviceAccountName: 'my-scheduler', automountServiceAccountToken: false }))).automountServiceAccountToken).toBe(false);
+    const withAccount = (props: object) => (chart: AppChart) => {
+      new ServiceAccount(chart, 'my-scheduler', { automountToken: true });
+      api(chart, { serviceAccountName: 'my-scheduler', ...props });
+    };
+    expect(podOf(render(withAccount({}))).automountServiceAccountToken).toBeUndefined();
+    expect(podOf(render(withAccount({ automountServiceAccountToken: false }))).automountServiceAccountToken).toBe(false);
   });
 
   test('an init container without resources gets the main containers\' total; with resources, its own', () => {
@@ -194,6 +198,7 @@ describe('pod fields with props', () => {
       containers: [{
         name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }],
         readiness: Probe.fromHttpGet('/healthz', 'http', {}, undefined, { 'Custom-Header': 'Awesome' }),
+        env: { PULL: new ExistingSecret(chart, 'regcred', { name: 'regcred', keys: ['.dockerconfigjson'], createdBy: 'the registry team' }).env('.dockerconfigjson') },
       }],
       nodeSelector: { 'kubernetes.io/os': 'linux' },
       tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
@@ -284,6 +289,7 @@ describe('labels and namespaces of any object', () => {
         subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })],
       });
       Placement.inNamespace(binding, 'kube-system');
+      Waiver.add(binding, 'PLT042', 'the my-scheduler ServiceAccount is rendered by the kube-system stack');
       const cm = new ConfigMap(chart, 'cfg', { name: 'cfg', data: { a: 'b' } });
       Placement.addLabels(cm, { tier: 'frontend' });
     });
@@ -325,8 +331,17 @@ describe('construct checks that are policy are waivable like engine rules', () =
   test('a RoleBinding to a Role made outside the repository is waivable (PLT043); kube-system\'s authentication reader is known', () => {
     const binding = (chart: AppChart, role: string) => new RoleBinding(chart, 'rb', { name: 'rb', role: { kind: 'Role', name: role }, subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })] });
     expect(problemsOf((chart) => binding(chart, 'operator-made'))).toEqual([expect.stringMatching(/^\[dev\/test\/rb\] PLT043 role: .*waive PLT043 with a reason/)]);
-    expect(render((chart) => Waiver.add(binding(chart, 'operator-made'), 'PLT043', 'made by the operator'))).toHaveLength(1);
-    const placed = render((chart) => Placement.inNamespace(binding(chart, 'extension-apiserver-authentication-reader'), 'kube-system'));
+    const external = (b: RoleBinding) => Waiver.add(b, 'PLT042', 'the ServiceAccount is made by the kube-system stack');
+    expect(render((chart) => {
+      const b = binding(chart, 'operator-made');
+      Waiver.add(b, 'PLT043', 'made by the operator');
+      external(b);
+    })).toHaveLength(1);
+    const placed = render((chart) => {
+      const b = binding(chart, 'extension-apiserver-authentication-reader');
+      Placement.inNamespace(b, 'kube-system');
+      external(b);
+    });
     expect(placed[0].metadata.namespace).toBe('kube-system');
   });
 

@@ -1,5 +1,5 @@
 import {
-  AppChart, applyHighAvailability, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount,
+  AppChart, applyHighAvailability, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount, Probe,
 } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 
@@ -7,7 +7,7 @@ const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
 
 function deployment(props: Partial<DeploymentProps> = {}) {
   return (chart: AppChart) => {
-    new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }] }], ...props });
+    new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http') }], ...props });
   };
 }
 

@@ -41,6 +41,14 @@ const CONTAINER_SECURITY_PRESET = { allowPrivilegeEscalation: false, privileged:
 /** Upstream selector labels are expressed as the library's (name + instance): documented in the README (Labels). */
 const SELECTOR: Exception = { path: 'spec.selector', reason: 'the library selects pods by app.kubernetes.io/name and instance only (README, Labels)' };
 
+/** Pods labelled `role: <role>` for policies to select (the upstream examples assume them). */
+function withPods(chart: AppChart, ...roles: string[]): true {
+  for (const role of roles) {
+    new Deployment(chart, role, { labels: { role }, containers: [{ name: role, image: 'registry.example.com/app:1.0.0', ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromTcpSocket('http') }] });
+  }
+  return true;
+}
+
 const CASES: Case[] = [
   { file: 'quota-pod.yaml', define: (chart) => new ResourceQuota(chart, 'q', { name: 'pod-demo', pods: 2 }) },
   {
@@ -80,7 +88,7 @@ const CASES: Case[] = [
   { file: 'storagelimits.yaml', define: (chart) => new LimitRange(chart, 'lr', { name: 'storagelimits', minStorage: '1Gi', maxStorage: '2Gi' }) },
   {
     file: 'networkpolicy.yaml',
-    define: (chart) => new NetworkPolicy(chart, 'np', {
+    define: (chart) => withPods(chart, 'db', 'frontend') && new NetworkPolicy(chart, 'np', {
       name: 'test-network-policy',
       selector: { role: 'db' },
       policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
@@ -93,7 +101,7 @@ const CASES: Case[] = [
   },
   {
     file: 'networkpolicy-multiport-egress.yaml',
-    define: (chart) => new NetworkPolicy(chart, 'np', {
+    define: (chart) => withPods(chart, 'db') && new NetworkPolicy(chart, 'np', {
       name: 'multi-port-egress',
       selector: { role: 'db' },
       egress: [{ peers: [NetworkPeer.cidr('internal', '10.0.0.0/24')], ports: [{ port: 32000, endPort: 32768 }] }],

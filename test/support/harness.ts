@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { createPlatform } from '../../apps/platform';
 import { AppChart, Environment, Platform, SynthError } from '../../lib';
 import { assertStrictlyValid } from './strict-schema';
 
@@ -21,15 +22,20 @@ export interface RenderOptions {
   readonly version?: string;
 }
 
+/**
+ * The platform `npm run synth` runs (apps/platform.ts: construct checks, the strict schema, the
+ * policy engine, the delivery checks), with this one stack in this one environment.
+ */
 function platformFor(define: (chart: AppChart) => void, options: RenderOptions): Platform {
   const env = options.environment ?? 'dev';
   const environment = typeof env === 'string' ? ENV[env] : env;
-  return new Platform({ environments: [environment], stacks: [{ name: options.app ?? 'test', version: options.version, define }] });
+  return createPlatform({ environments: [environment], stacks: [{ name: options.app ?? 'test', version: options.version, define }] });
 }
 
 /**
- * Renders one stack in one environment, in memory (no files, no temp directories), and checks
- * every object against the strict Kubernetes 1.27 schema. Throws the SynthError on problems.
+ * Renders one stack in one environment, in memory (no files, no temp directories), with every
+ * check `npm run synth` runs, and checks every object against the test's own strict Kubernetes
+ * 1.27 validators. Throws the SynthError on problems.
  */
 export function render(define: (chart: AppChart) => void, options: RenderOptions = {}): any[] {
   const objects = platformFor(define, options).render().manifests.map((m) => m.object);
