@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import {
   AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, ExistingSecret, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
-  Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, ServiceAccount, Sidecar, StatefulSet, Subject, SynthError, Waiver,
+  PersistentVolumeClaim, Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, ServiceAccount, Sidecar, StatefulSet, StorageClass, Subject, SynthError, Waiver,
 } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
@@ -351,5 +351,20 @@ describe('construct checks that are policy are waivable like engine rules', () =
     expect(problem).toMatch(/Fix: drop the capability: baseline refuses it too .*only an environment whose podSecurity is privileged admits it/);
     expect(problemsOf(locked, { environment: Environment.dev({ baseDomain: 'dev.example.com', podSecurity: PodSecurityLevel.BASELINE }) })[0]).toMatch(/is not allowed by Pod Security Standards baseline/);
     expect(render(locked, { environment: Environment.dev({ baseDomain: 'dev.example.com', podSecurity: PodSecurityLevel.PRIVILEGED }) })).toHaveLength(1);
+  });
+});
+
+describe('names that cross objects', () => {
+  test('a claim naming a StorageClass of the stack by its given name is refused; its rendered name works', () => {
+    const problems = problemsOf((chart) => {
+      new StorageClass(chart, 'fast', { provisioner: 'pd.csi.storage.gke.io' });
+      new PersistentVolumeClaim(chart, 'data', { size: '1Gi', storageClassName: 'fast' });
+    });
+    expect(problems).toEqual([expect.stringMatching(/^\[dev\/test\/data\] storageClassName: names the StorageClass of the stack by the name it was given, but it renders as "dev-fast" .*Fix: pass the class's name/)]);
+    const objects = render((chart) => {
+      const fast = new StorageClass(chart, 'fast', { provisioner: 'pd.csi.storage.gke.io' });
+      new PersistentVolumeClaim(chart, 'data', { size: '1Gi', storageClassName: fast.name });
+    });
+    expect(find(objects, 'PersistentVolumeClaim', 'data').spec.storageClassName).toBe('dev-fast');
   });
 });
