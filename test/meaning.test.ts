@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import {
   AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, ExistingSecret, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
-  PersistentVolumeClaim, Placement, Platform, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RoleBinding, ServiceAccount, Sidecar, StatefulSet, StorageClass, Subject, SynthError, Waiver,
+  PersistentVolumeClaim, Placement, Platform, Pod, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, RoleBinding, ServiceAccount, Sidecar, StatefulSet, StorageClass, Subject, SynthError, Waiver,
 } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
@@ -366,5 +366,12 @@ describe('names that cross objects', () => {
       new PersistentVolumeClaim(chart, 'data', { size: '1Gi', storageClassName: fast.name });
     });
     expect(find(objects, 'PersistentVolumeClaim', 'data').spec.storageClassName).toBe('dev-fast');
+  });
+});
+
+describe('a bare Pod', () => {
+  test('renders a v1 Pod with the standard labels, the restricted defaults and its restart policy', () => {
+    const pod = find(render((chart) => new Pod(chart, 'shell', { restartPolicy: RestartPolicy.NEVER, containers: [{ name: 'shell', image: IMAGE, command: ['sleep', '3600'] }] })), 'Pod', 'shell');
+    expect(pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { labels: { 'app.kubernetes.io/name': 'shell' } }, spec: { restartPolicy: 'Never', securityContext: { runAsNonRoot: true } } });
   });
 });

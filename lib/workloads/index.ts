@@ -11,6 +11,7 @@ export * from './workload';
 export * from './deployment';
 export * from './stateful-set';
 export * from './job';
+export * from './pod';
 export * from './cron-job';
 export * from './cron-schedule';
 export * from './horizontal-pod-autoscaler';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import {
   AppChart, Cpu, Deployment, DisruptionBudget, Environment, Job, Labels, LimitRange, Memory, NetworkPeer, NetworkPolicy, PersistentVolumeClaim,
-  PodCount, PolicyType, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, Service, StatefulSet, AccessMode,
+  Pod, PodCount, PolicyType, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, Service, StatefulSet, AccessMode, Waiver,
 } from '../../lib';
 import { problemsOf, render } from '../support/harness';
 
@@ -190,6 +190,23 @@ const CASES: Case[] = [
     ],
   },
   {
+    file: 'http-liveness.yaml',
+    define: (chart) => Waiver.add(new Pod(chart, 'p', {
+      name: 'liveness-http',
+      labels: { test: 'liveness' },
+      containers: [{
+        name: 'liveness',
+        image: 'registry.k8s.io/e2e-test-images/agnhost:2.40',
+        args: ['liveness'],
+        liveness: Probe.fromHttpGet('/healthz', 8080, { initialDelaySeconds: 3, periodSeconds: 3 }, undefined, { 'Custom-Header': 'Awesome' }),
+      }],
+    }), 'PLT073', 'agnhost serves 8080 without declaring the port, as upstream'),
+    exceptions: [
+      { path: 'metadata.annotations', reason: 'the waiver of PLT073 (a probe on an undeclared port) is visible in the YAML' },
+      { path: 'spec.containers.0.resources', reason: 'the library sizes every container (Resources.preset SMALL; rule PLT071); upstream sets none' },
+    ],
+  },
+  {
     file: 'pv-claim.yaml',
     define: (chart) => new PersistentVolumeClaim(chart, 'c', { name: 'task-pv-claim', size: '3Gi', accessModes: [AccessMode.READ_WRITE_ONCE], storageClassName: 'manual' }),
   },
@@ -207,7 +224,9 @@ function setAsideDefaults(o: any, upstream: any): void {
     for (const key of STANDARD_LABELS) if (upstreamTemplate?.metadata?.labels?.[key] === undefined) delete template.metadata?.labels?.[key];
     if (template.metadata?.labels && !Object.keys(template.metadata.labels).length) delete template.metadata.labels;
     if (template.metadata && !Object.keys(template.metadata).length) delete template.metadata;
-    const pod = template.spec;
+  }
+  const pod = template?.spec ?? (o.kind === 'Pod' ? o.spec : undefined);
+  if (pod) {
     if (same(pod.securityContext, POD_SECURITY_PRESET)) delete pod.securityContext;
     if (pod.automountServiceAccountToken === false) delete pod.automountServiceAccountToken;
     for (const c of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
