@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import {
-  AppChart, Cpu, Deployment, DisruptionBudget, Environment, Job, Labels, LimitRange, Memory, NetworkPeer, NetworkPolicy, PersistentVolumeClaim,
+  AppChart, parseQuantity, Cpu, Deployment, DisruptionBudget, Environment, Job, Labels, LimitRange, Memory, NetworkPeer, NetworkPolicy, PersistentVolumeClaim,
   Pod, PodCount, PolicyType, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, Service, StatefulSet, AccessMode, Waiver,
+  PodManagementPolicy, StatefulSetUpdateStrategy, VolumeClaimTemplate,
 } from '../../lib';
 import { problemsOf, render } from '../support/harness';
 
@@ -40,6 +41,10 @@ const CONTAINER_SECURITY_PRESET = { allowPrivilegeEscalation: false, privileged:
 
 /** Upstream selector labels are expressed as the library's (name + instance): documented in the README (Labels). */
 const SELECTOR: Exception = { path: 'spec.selector', reason: 'the library selects pods by app.kubernetes.io/name and instance only (README, Labels)' };
+
+const ZK_START = 'start-zookeeper --servers=3 --data_dir=/var/lib/zookeeper/data --data_log_dir=/var/lib/zookeeper/data/log --conf_dir=/opt/zookeeper/conf '
+  + '--client_port=2181 --election_port=3888 --server_port=2888 --tick_time=2000 --init_limit=10 --sync_limit=5 --heap=512M --max_client_cnxns=60 '
+  + '--snap_retain_count=3 --purge_interval=12 --max_session_timeout=40000 --min_session_timeout=4000 --log_level=INFO';
 
 /** Pods labelled `role: <role>` for policies to select (the upstream examples assume them). */
 function withPods(chart: AppChart, ...roles: string[]): true {
@@ -207,6 +212,45 @@ const CASES: Case[] = [
     ],
   },
   {
+    file: 'zookeeper.yaml',
+    define: (chart) => {
+      const ready = Probe.fromCommand(['sh', '-c', 'zookeeper-ready 2181'], { initialDelaySeconds: 10, timeoutSeconds: 5 });
+      const datadir = VolumeClaimTemplate.readWriteOnce('datadir', '10Gi');
+      const zk = new StatefulSet(chart, 'zk', {
+        name: 'zk',
+        replicas: 3,
+        serviceName: 'zk-hs',
+        ports: [{ port: 2888, name: 'server' }, { port: 3888, name: 'leader-election' }],
+        clientService: { name: 'zk-cs', ports: [{ port: 2181, name: 'client' }] },
+        updateStrategy: StatefulSetUpdateStrategy.rollingUpdate(),
+        podManagementPolicy: PodManagementPolicy.ORDERED_READY,
+        volumeClaimTemplates: [datadir],
+        identity: { user: 1000, fsGroup: 1000 },
+        affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: chart.selectorFor('zk') }, topologyKey: 'kubernetes.io/hostname' }] } },
+        containers: [{
+          name: 'kubernetes-zookeeper',
+          image: 'registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10',
+          resources: Resources.of({ cpu: Cpu.millis(500), memory: Memory.gibibytes(1) }),
+          ports: [{ number: 2181, name: 'client' }, { number: 2888, name: 'server' }, { number: 3888, name: 'leader-election' }],
+          command: ['sh', '-c', ZK_START],
+          readiness: ready,
+          liveness: ready,
+          mounts: [{ volume: datadir.volume, path: '/var/lib/zookeeper' }],
+        }],
+      });
+      Waiver.add(zk, 'PLT072', 'upstream zookeeper: one cheap readiness check serves both probes');
+      new DisruptionBudget(chart, 'pdb', { target: zk, name: 'zk-pdb', maxUnavailable: PodCount.count(1) });
+    },
+    exceptions: [
+      { path: 'spec.selector', reason: 'Services, the budget and the StatefulSet select by the library\'s selector (name and instance)' },
+      { path: 'spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.0.labelSelector', reason: 'upstream selects `app In [zk]`, a label its pods do not carry (rule PLT032 refuses a selector matching no pod): re-expressed with the set\'s own selector' },
+      { path: 'spec.template.spec.containers.0.imagePullPolicy', reason: 'the pull policy follows the image reference (IfNotPresent for a pinned tag)' },
+      { path: 'spec.template.spec.containers.0.resources.limits', reason: 'memory limit = memory request unless given (Resources)' },
+      { path: 'spec.template.spec.securityContext', reason: 'the identity is rendered as given (runAsUser 1000, fsGroup 1000) plus what restricted requires: runAsNonRoot and the RuntimeDefault seccomp profile' },
+      { path: 'metadata.annotations', reason: 'the waiver of PLT072 (identical liveness and readiness probes) is visible in the YAML' },
+    ],
+  },
+  {
     file: 'pv-claim.yaml',
     define: (chart) => new PersistentVolumeClaim(chart, 'c', { name: 'task-pv-claim', size: '3Gi', accessModes: [AccessMode.READ_WRITE_ONCE], storageClassName: 'manual' }),
   },
@@ -249,6 +293,10 @@ function same(a: unknown, b: unknown): boolean {
 function canonical(value: any): any {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonical(v)]));
+  if (typeof value === 'string' && /^[0-9.]+(m|Ki|Mi|Gi|Ti|k|M|G)?$/.test(value) && /[.a-zA-Z]/.test(value)) {
+    const amount = parseQuantity(value);
+    if (amount !== undefined) return String(amount);
+  }
   return typeof value === 'number' ? String(value) : value;
 }
 
