@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   AppChart, parseQuantity, Cpu, Deployment, DisruptionBudget, Environment, Job, Labels, LimitRange, Memory, NetworkPeer, NetworkPolicy, PersistentVolumeClaim,
   Pod, PodCount, PolicyType, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, Service, StatefulSet, AccessMode, Waiver,
-  PodManagementPolicy, StatefulSetUpdateStrategy, VolumeClaimTemplate,
+  PodManagementPolicy, StatefulSetUpdateStrategy, VolumeClaimTemplate, ServiceAccount, ClusterRoleBinding, Subject, ConfigMap, Volume, Placement,
 } from '../../lib';
 import { problemsOf, render } from '../support/harness';
 
@@ -31,6 +31,8 @@ interface Case {
   readonly file: string;
   readonly define: (chart: AppChart) => void;
   readonly exceptions?: Exception[];
+  /** Objects the library names differently: upstream name → rendered name, and why. */
+  readonly renamed?: { readonly names: Record<string, string>; readonly reason: string };
   /** The manifest as a whole is refused on purpose: the problem expected, and why. */
   readonly refused?: { readonly problem: RegExp; readonly reason: string };
 }
@@ -41,6 +43,8 @@ const CONTAINER_SECURITY_PRESET = { allowPrivilegeEscalation: false, privileged:
 
 /** Upstream selector labels are expressed as the library's (name + instance): documented in the README (Labels). */
 const SELECTOR: Exception = { path: 'spec.selector', reason: 'the library selects pods by app.kubernetes.io/name and instance only (README, Labels)' };
+
+const MY_SCHEDULER_CONFIG = 'apiVersion: kubescheduler.config.k8s.io/v1beta2\nkind: KubeSchedulerConfiguration\nprofiles:\n  - schedulerName: my-scheduler\nleaderElection:\n  leaderElect: false\n';
 
 const ZK_START = 'start-zookeeper --servers=3 --data_dir=/var/lib/zookeeper/data --data_log_dir=/var/lib/zookeeper/data/log --conf_dir=/opt/zookeeper/conf '
   + '--client_port=2181 --election_port=3888 --server_port=2888 --tick_time=2000 --init_limit=10 --sync_limit=5 --heap=512M --max_client_cnxns=60 '
@@ -252,6 +256,52 @@ const CASES: Case[] = [
     ],
   },
   {
+    file: 'my-scheduler.yaml',
+    define: (chart) => {
+      const account = new ServiceAccount(chart, 'sa', { name: 'my-scheduler', automountToken: true });
+      new ClusterRoleBinding(chart, 'as-kube-scheduler', {
+        name: 'my-scheduler-as-kube-scheduler', role: { kind: 'ClusterRole', name: 'system:kube-scheduler' }, subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })],
+      });
+      new ClusterRoleBinding(chart, 'as-volume-scheduler', {
+        name: 'my-scheduler-as-volume-scheduler', role: { kind: 'ClusterRole', name: 'system:volume-scheduler' }, subjects: [Subject.serviceAccount({ name: 'my-scheduler', namespace: 'kube-system' })],
+      });
+      const config = new ConfigMap(chart, 'config', { name: 'my-scheduler-config', data: { 'my-scheduler-config.yaml': MY_SCHEDULER_CONFIG } });
+      const scheduler = new Deployment(chart, 'scheduler', {
+        name: 'my-scheduler',
+        replicas: 1,
+        labels: { component: 'scheduler', tier: 'control-plane' },
+        serviceAccountName: account.name,
+        containers: [{
+          name: 'kube-second-scheduler',
+          image: 'gcr.io/my-gcp-project/my-kube-scheduler:1.0',
+          command: ['/usr/local/bin/kube-scheduler', '--bind-address=0.0.0.0', '--config=/etc/kubernetes/my-scheduler/my-scheduler-config.yaml'],
+          liveness: Probe.fromHttpGet('/healthz', 10251, { initialDelaySeconds: 15 }),
+          readiness: Probe.fromHttpGet('/healthz', 10251),
+          resources: Resources.of({ cpu: Cpu.millis(100), memory: Memory.mebibytes(128) }),
+          mounts: [{ volume: Volume.fromConfigMap('config-volume', config.name), path: '/etc/kubernetes/my-scheduler' }],
+        }],
+      });
+      Waiver.add(scheduler, 'PLT073', 'kube-scheduler serves /healthz on 10251 without declaring the port, as upstream');
+      for (const c of [account, config, scheduler]) Placement.inNamespace(c, 'kube-system');
+    },
+    renamed: {
+      names: { 'my-scheduler-as-kube-scheduler': 'docs-my-scheduler-as-kube-scheduler', 'my-scheduler-as-volume-scheduler': 'docs-my-scheduler-as-volume-scheduler' },
+      reason: 'cluster-scoped names carry the environment, since environments may share a cluster',
+    },
+    exceptions: [
+      SELECTOR,
+      { path: 'metadata.annotations', reason: 'the waiver of PLT073 (a probe on an undeclared port) is visible in the YAML' },
+      { path: 'automountServiceAccountToken', reason: 'the ServiceAccount states whether its token is mounted (true: the scheduler talks to the API server); upstream leaves the default, which is also true' },
+      { path: 'spec.template.metadata.labels.version', reason: 'extra labels go on the object and its pods alike; upstream labels the pods only with version: second' },
+      { path: 'spec.template.spec.containers.0.resources', reason: 'every container requests memory and limits it (rule PLT071); upstream requests 0.1 CPU only' },
+      { path: 'spec.template.spec.containers.0.securityContext', reason: 'the restricted preset (upstream: privileged: false only)' },
+      { path: 'spec.template.spec.containers.0.volumeMounts.0.readOnly', reason: 'ConfigMap mounts are read-only (the kubelet mounts them read-only anyway)' },
+      { path: 'spec.template.spec.volumes.0.configMap.defaultMode', reason: 'ConfigMap files are written world-readable, not writable (0o444, written as 292)' },
+      { path: 'spec.template.spec.hostNetwork', reason: 'false is the default; the library renders no host namespaces (refused by Pod Security)' },
+      { path: 'spec.template.spec.hostPID', reason: 'same' },
+    ],
+  },
+  {
     file: 'pv-claim.yaml',
     define: (chart) => new PersistentVolumeClaim(chart, 'c', { name: 'task-pv-claim', size: '3Gi', accessModes: [AccessMode.READ_WRITE_ONCE], storageClassName: 'manual' }),
   },
@@ -268,6 +318,9 @@ function setAsideDefaults(o: any, upstream: any): void {
   if (template) {
     for (const key of STANDARD_LABELS) if (upstreamTemplate?.metadata?.labels?.[key] === undefined) delete template.metadata?.labels?.[key];
     if (template.metadata?.labels && !Object.keys(template.metadata.labels).length) delete template.metadata.labels;
+    // The hash of the ConfigMaps and Secrets the pod reads, so that a change rolls the pods (README).
+    delete template.metadata?.annotations?.['k8s-constructs.io/config-hash'];
+    if (template.metadata?.annotations && !Object.keys(template.metadata.annotations).length) delete template.metadata.annotations;
     if (template.metadata && !Object.keys(template.metadata).length) delete template.metadata;
   }
   const pod = template?.spec ?? (o.kind === 'Pod' ? o.spec : undefined);
@@ -338,7 +391,9 @@ describe('fidelity: upstream manifests re-expressed with the public API', () => 
     }
     const rendered = render(c.define, { environment: DOCS, app: 'docs' });
     for (const expected of upstream) {
-      const actual = structuredClone(rendered.find((o) => o.kind === expected.kind && o.metadata?.name === expected.metadata?.name));
+      const name = c.renamed?.names[expected.metadata?.name] ?? expected.metadata?.name;
+      const actual = structuredClone(rendered.find((o) => o.kind === expected.kind && o.metadata?.name === name));
+      if (actual && name !== expected.metadata?.name) actual.metadata.name = expected.metadata.name;
       expect(actual).toBeDefined();
       const want = structuredClone(expected);
       delete want.metadata?.namespace;
