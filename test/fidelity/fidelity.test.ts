@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   AppChart, parseQuantity, Cpu, Deployment, DisruptionBudget, Environment, Job, Labels, LimitRange, Memory, NetworkPeer, NetworkPolicy, PersistentVolumeClaim,
   Pod, PodCount, PolicyType, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, Service, StatefulSet, AccessMode, Waiver,
-  PodManagementPolicy, StatefulSetUpdateStrategy, VolumeClaimTemplate, ServiceAccount, ClusterRoleBinding, Subject, ConfigMap, Volume, Placement,
+  PodManagementPolicy, StatefulSetUpdateStrategy, VolumeClaimTemplate, ServiceAccount, ClusterRoleBinding, Subject, ConfigMap, Volume, Placement, CompletionMode, InitStep,
 } from '../../lib';
 import { problemsOf, render } from '../support/harness';
 
@@ -145,7 +145,6 @@ const CASES: Case[] = [
     exceptions: [
       { path: 'spec.template.spec.containers.0.image', reason: 'untagged images are refused (image policy); re-expressed with a pinned tag, perl:5.34.0' },
       { path: 'spec.template.spec.containers.0.resources', reason: 'the library sizes every container (Resources.preset SMALL; rule PLT071); upstream sets none' },
-      { path: 'spec.template.metadata', reason: 'the pod template carries the standard labels (README, Labels); upstream has no template metadata' },
     ],
   },
   {
@@ -299,6 +298,30 @@ const CASES: Case[] = [
       { path: 'spec.template.spec.volumes.0.configMap.defaultMode', reason: 'ConfigMap files are written world-readable, not writable (0o444, written as 292)' },
       { path: 'spec.template.spec.hostNetwork', reason: 'false is the default; the library renders no host namespaces (refused by Pod Security)' },
       { path: 'spec.template.spec.hostPID', reason: 'same' },
+    ],
+  },
+  {
+    file: 'indexed-job.yaml',
+    define: (chart) => {
+      const job = new Job(chart, 'j', {
+        name: 'indexed-job',
+        completions: 5,
+        parallelism: 3,
+        completionMode: CompletionMode.INDEXED,
+        restartPolicy: RestartPolicy.NEVER,
+        containers: [{ name: 'worker', image: 'docker.io/library/busybox:1.36.1', command: ['rev', '/input/data.txt'] }],
+      });
+      InitStep.renderConfig(job, {
+        container: { name: 'input', image: 'docker.io/library/bash:5.2.21', command: ['bash', '-c', 'items=(foo bar baz qux xyz)\necho ${items[$JOB_COMPLETION_INDEX]} > /input/data.txt\n'] },
+        into: { name: 'input', path: '/input' },
+      });
+    },
+    exceptions: [
+      { path: 'spec.template.spec.containers.0.image', reason: 'untagged images are refused (image policy): busybox pinned to 1.36.1' },
+      { path: 'spec.template.spec.initContainers.0.image', reason: 'same: bash pinned to 5.2.21' },
+      { path: 'spec.template.spec.containers.0.resources', reason: 'the library sizes every container (Resources.preset SMALL; rule PLT071); upstream sets none' },
+      { path: 'spec.template.spec.initContainers.0.resources', reason: 'an init container without resources gets the main containers\' total (it runs alone before them)' },
+      { path: 'spec.template.spec.containers.0.volumeMounts.0.readOnly', reason: 'the directory an init step writes is mounted read-only in the main container (InitStep.renderConfig)' },
     ],
   },
   {
