@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiObject, AppChart, Deployment, Environment, ImagePolicy, JsonPatch, LimitRange, PLATFORM_RULES, PodSecurityLevel, PolicyEngine, Probe, ResourceQuota, schemaProblems } from '../lib';
+import { ApiObject, AppChart, Deployment, Environment, ImagePolicy, JsonPatch, LimitRange, patchesAfterConversion, PLATFORM_RULES, PodSecurityLevel, PolicyEngine, Probe, ResourceQuota, schemaProblems } from '../lib';
 import { find, problemsOf, render } from './support/harness';
 
 const web = (chart: AppChart) => new Deployment(chart, 'web', {
@@ -109,6 +109,17 @@ describe('schemaProblems', () => {
 });
 
 describe('PLT005 kubernetes-schema (the engine rule, for plain cdk8s apps)', () => {
+  test('in a plain cdk8s app, patchesAfterConversion keeps a patched field, so the rule sees a typo', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'plain');
+    const d = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx:1.25.3', portNumber: 8080 }] });
+    ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelectr', { disk: 'ssd' }));
+    expect(chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.nodeSelectr).toBeUndefined();
+    patchesAfterConversion(app);
+    const objects = chart.toJson();
+    expect(objects.flatMap((o: any) => schemaProblems(o)).map((p: any) => p.field)).toEqual(['spec.template.spec.nodeSelectr']);
+  });
+
   test('a misspelt field of a plain cdk8s object is a finding naming the object and the JSON path', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'plain');

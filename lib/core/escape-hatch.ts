@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
 /**
  * Escape hatches: `ApiObject.of(construct)` reaches the API object under any construct of this
@@ -60,5 +61,15 @@ function applyOne(json: any, patch: JsonPatch): any {
   } catch (e) {
     const reason = e instanceof TypeError ? 'a parent of the path does not exist in the object as rendered' : String((e as Error).message ?? e).split('\n')[0];
     throw new EscapeHatchError(String(op.op), String(op.path), reason);
+  }
+}
+
+/**
+ * {@link patchAfterConversion} for every API object under `scope` (e.g. a plain cdk8s `App`,
+ * before `app.synth()`): the AppChart and the Platform do this themselves.
+ */
+export function patchesAfterConversion(scope: IConstruct): void {
+  for (const c of scope.node.findAll()) {
+    if (ApiObject.isApiObject(c)) patchAfterConversion(c);
   }
 }
