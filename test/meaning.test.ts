@@ -375,3 +375,23 @@ describe('a bare Pod', () => {
     expect(pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { labels: { 'app.kubernetes.io/name': 'shell' } }, spec: { restartPolicy: 'Never', securityContext: { runAsNonRoot: true } } });
   });
 });
+
+describe('more pod fields', () => {
+  test('scheduler, runtime class, service links, process namespace, host name, subdomain and spread constraints', () => {
+    const pod = find(render((chart) => new Deployment(chart, 'api', {
+      containers: [{ name: 'api', image: IMAGE }],
+      schedulerName: 'my-scheduler',
+      runtimeClassName: 'gvisor',
+      enableServiceLinks: false,
+      shareProcessNamespace: true,
+      hostname: 'api-0',
+      subdomain: 'api',
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+    }), { environment: 'stage' }), 'Deployment', 'api').spec.template.spec;
+    expect(pod).toMatchObject({ schedulerName: 'my-scheduler', runtimeClassName: 'gvisor', enableServiceLinks: false, shareProcessNamespace: true, hostname: 'api-0', subdomain: 'api' });
+    // The high-availability soft spread across nodes comes after the one given.
+    expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expect(problemsOf((chart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE }], hostname: 'Api_0' })))
+      .toEqual([expect.stringMatching(/^\[dev\/test\/api\] pod\.hostname: must be a DNS-1123 label/)]);
+  });
+});

@@ -174,6 +174,42 @@ export interface PodTemplateProps {
    */
   readonly hostAliases?: HostAlias[];
   /**
+   * Scheduler that places the pod (e.g. a second scheduler such as `my-scheduler`).
+   * @default - the default scheduler
+   */
+  readonly schedulerName?: string;
+  /**
+   * RuntimeClass of the pod (e.g. `gvisor` for a sandboxed runtime).
+   * @default - the cluster's default runtime
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * Inject environment variables for every Service of the namespace (Docker links style).
+   * @default - Kubernetes' true
+   */
+  readonly enableServiceLinks?: boolean;
+  /**
+   * Containers of the pod see each other's processes (e.g. a debugging or signalling helper).
+   * @default false
+   */
+  readonly shareProcessNamespace?: boolean;
+  /**
+   * Host name of the pod, and with `subdomain` its DNS name `<hostname>.<subdomain>.<namespace>`.
+   * @default - the pod's name
+   */
+  readonly hostname?: string;
+  /**
+   * Subdomain of the pod (the name of a headless Service).
+   * @default - none
+   */
+  readonly subdomain?: string;
+  /**
+   * Topology spread constraints, in the Kubernetes shape; a high-availability environment adds
+   * its soft spread across nodes to these.
+   * @default - none
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /**
    * Seconds the pod gets to shut down after SIGTERM.
    * @default - the Kubernetes default (30)
    */
@@ -399,6 +435,12 @@ export class PodTemplate {
           options: this.props.dnsConfig.options && Object.entries(this.props.dnsConfig.options).map(([name, value]) => ({ name, value: value === '' ? undefined : value })),
         },
         hostAliases: this.props.hostAliases?.map((h) => ({ ip: h.ip, hostnames: h.hostnames })),
+        schedulerName: this.props.schedulerName,
+        runtimeClassName: this.props.runtimeClassName,
+        enableServiceLinks: this.props.enableServiceLinks,
+        shareProcessNamespace: this.props.shareProcessNamespace,
+        hostname: this.props.hostname,
+        subdomain: this.props.subdomain,
         // An init container runs alone, before the main containers: without resources of its
         // own it gets theirs (their sum), which leaves the pod's scheduled size unchanged.
         initContainers: this.initContainers.length
@@ -406,7 +448,7 @@ export class PodTemplate {
           : undefined,
         containers: this.containers.map((c) => c.toK8s(environment)),
         volumes: volumes.length ? volumes.map((v) => v.toK8s()) : undefined,
-        topologySpreadConstraints: this.spread.length ? this.spread : undefined,
+        topologySpreadConstraints: this.spread.length || this.props.topologySpreadConstraints?.length ? [...(this.props.topologySpreadConstraints ?? []), ...this.spread] : undefined,
       },
     };
   }
@@ -449,6 +491,11 @@ function schedulingProblems(field: string, p: PodTemplateProps): Problem[] {
   }
   if (p.terminationGracePeriodSeconds !== undefined && (!Number.isInteger(p.terminationGracePeriodSeconds) || p.terminationGracePeriodSeconds < 0)) {
     problems.push({ field: `${field}.terminationGracePeriodSeconds`, value: p.terminationGracePeriodSeconds, message: 'must be a whole number >= 0', fix: 'give seconds, e.g. 30' });
+  }
+  for (const [name, value] of [['hostname', p.hostname], ['subdomain', p.subdomain]] as const) {
+    if (value !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+      problems.push({ field: `${field}.${name}`, value, message: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and \'-\', at most 63 characters' });
+    }
   }
   (p.hostAliases ?? []).forEach((h, i) => {
     if (!h.hostnames?.length) {
