@@ -23,9 +23,9 @@ describe('the packed library in a consumer app', () => {
   }, 240_000);
   afterAll(() => removeApp(app), 60_000);
 
-  test('the tarball holds the compiled library, its types, the consumer README and the rules, nothing else', () => {
+  test('the tarball holds the compiled library, its types, the strict 1.27 schema, the consumer README and the rules, nothing else', () => {
     const outside = library.files.filter((f) => !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(f)).sort();
-    expect(outside).toEqual(['LICENSE', 'README.md', 'docs/rules.md', 'package.json']);
+    expect(outside).toEqual(['LICENSE', 'README.md', 'build/lib/core/schema/k8s-v1.27-strict.json', 'docs/rules.md', 'package.json']);
     expect(library.files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/policy/validation-plugin.js']));
     const readme = fs.readFileSync(path.join(app!, 'node_modules', '@platform', 'k8s-constructs', 'README.md'), 'utf-8');
     expect(readme).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'package-readme.md'), 'utf-8'));

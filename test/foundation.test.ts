@@ -144,7 +144,8 @@ describe('bad input fails the synth with path, field, value and fix', () => {
       new Deployment(chart, 'server', { version: 'v1 final', containers: [{ name: 'server', image }] });
     });
     expect(problems).toEqual([
-      expect.stringMatching(/^\[dev\/test\/server\/Resource\] metadata\.labels\.app\.kubernetes\.io\/version: must be a label value .*\(got "v1 final"\)\. Fix: /),
+      expect.stringMatching(/^\[dev\/test\/server\/Resource\] PLT002 metadata\.labels\.app\.kubernetes\.io\/version: must be a label value .*\(got "v1 final"\)\. Fix: /),
+      expect.stringMatching(/^\[dev\/test\/server\/Resource\] PLT002 spec\.template\.metadata\.labels\.app\.kubernetes\.io\/version: must be a label value .*\(got "v1 final"\)\. Fix: /),
     ]);
   });
 
@@ -153,7 +154,7 @@ describe('bad input fails the synth with path, field, value and fix', () => {
       new ConfigMap(chart, 'config', { component: 'front end', data: {} });
     });
     expect(problems).toEqual([
-      expect.stringMatching(/^\[dev\/test\/config\/Resource\] metadata\.labels\.app\.kubernetes\.io\/component: must be a label value .*\(got "front end"\)/),
+      expect.stringMatching(/^\[dev\/test\/config\/Resource\] PLT002 metadata\.labels\.app\.kubernetes\.io\/component: must be a label value .*\(got "front end"\)/),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { AppChart, Deployment, Environment, Ingress, IngressRouteCheck, PathType, Platform, Service } from '../lib';
+import { AppChart, Deployment, Environment, Ingress, IngressRouteCheck, PathType, Platform, Probe, Service } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 import { refusalOf } from './support/refusal';
 
@@ -7,7 +7,7 @@ const NGINX = 'nginxinc/nginx-unprivileged:1.25.3@sha256:2d09de0d5f5a6d5e0b1e3c3
 /** A web server with two named ports and its Service. */
 function web(chart: AppChart, name: string): Service {
   const workload = new Deployment(chart, name, {
-    containers: [{ name, image: NGINX, ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }], writablePaths: ['/tmp'] }],
+    containers: [{ name, image: NGINX, ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }], readiness: Probe.fromHttpGet('/', 'http'), writablePaths: ['/tmp'] }],
   });
   return new Service(chart, `${name}-service`, { target: workload, ports: [{ port: 80, targetPort: 'http' }, { port: 9090, targetPort: 'metrics' }] });
 }
@@ -71,7 +71,7 @@ describe('Ingress', () => {
 
   test('a Service with one port needs no port; a wildcard host gets its own TLS secret', () => {
     const objects = render((chart) => {
-      const workload = new Deployment(chart, 'one', { containers: [{ name: 'one', image: NGINX, ports: [{ number: 8080, name: 'http' }], writablePaths: ['/tmp'] }] });
+      const workload = new Deployment(chart, 'one', { containers: [{ name: 'one', image: NGINX, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/', 'http'), writablePaths: ['/tmp'] }] });
       const service = new Service(chart, 'one-service', { target: workload, ports: [{ port: 80, targetPort: 'http' }] });
       new Ingress(chart, 'ingress', { rules: [{ host: '*.apps.example.com', paths: [{ path: '/', backend: { service } }] }] });
     });

@@ -66,7 +66,7 @@ describe('Namespace refusals', () => {
   });
 
   test('bounds out of order and bad storage quantities are refused', () => {
-    expect(problemsOf((chart) => new LimitRange(chart, 'limits', { min: { memory: Memory.mebibytes(256) }, minStorage: '10Gi', maxStorage: '5 gigs' }))).toEqual([
+    expect(problemsOf((chart) => new LimitRange(chart, 'limits', { fromEnvironment: true, min: { memory: Memory.mebibytes(256) }, minStorage: '10Gi', maxStorage: '5 gigs' }))).toEqual([
       expect.stringContaining('defaultRequest.memory: is below min.memory 256Mi (got "64Mi")'),
       expect.stringContaining('maxStorage: is not a quantity (got "5 gigs")'),
     ]);

@@ -51,7 +51,7 @@ describe('NetworkIsolation', () => {
 
   test('an app chart adds allowances without a second baseline', () => {
     const objects = render((chart) => {
-      const web = new Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx:1.25.3', ports: [{ number: 8080 }] }] });
+      const web = new Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx:1.25.3', ports: [{ number: 8080 }], readiness: Probe.fromTcpSocket(8080) }] });
       new NetworkIsolation(chart, 'network', { baseline: false, ingressController: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } } })
         .allowFromIngressController(web, [8080]);
     });

@@ -1,11 +1,11 @@
-import { Adapter, Ambassador, AppChart, Container, Deployment, EnvValue, InitStep, PodTemplate, Sidecar, Volume } from '../lib';
+import { Adapter, Ambassador, AppChart, Container, Deployment, EnvValue, InitStep, PodTemplate, Probe, Sidecar, Volume } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 
 const APP = 'registry.example.com/shop/api:1.2.3';
 
 function api(chart: AppChart): Deployment {
   return new Deployment(chart, 'api', {
-    containers: [{ name: 'api', image: APP, ports: [{ number: 8080, name: 'http' }], writablePaths: ['/tmp'] }],
+    containers: [{ name: 'api', image: APP, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http'), writablePaths: ['/tmp'] }],
   });
 }
 

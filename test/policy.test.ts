@@ -189,9 +189,11 @@ describe('seeded mistakes fail the synth with the rule id', () => {
     const withService = (clusterIP: string | undefined, selector: any) => (chart: AppChart) => {
       const set = raw(chart, 'db', statefulSet('db'));
       set.addJsonPatch(JsonPatch.replace('/spec/template/spec', rawDeployment(chart, 'spec-source').toJson().spec.template.spec));
-      raw(chart, 'db-svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP, selector, ports: [{ port: 8080 }] } });
+      raw(chart, 'db-svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP, selector, ports: [{ port: 8080, name: 'http' }] } });
     };
-    const missing = refused((chart) => raw(chart, 'db', statefulSet('nothing')));
+    const missing = refused((chart) => {
+      raw(chart, 'db', statefulSet('nothing')).addJsonPatch(JsonPatch.replace('/spec/template/spec', rawDeployment(chart, 'spec-source').toJson().spec.template.spec));
+    });
     expectFinding(missing, 'dev/test/db', 'PLT023', 'spec.serviceName', 'nothing');
     expect(refused(withService(undefined, { app: 'db' })).find((p) => p.includes('PLT023'))).toContain('which is not headless');
     expect(refused(withService('None', { app: 'spec-source' })).find((p) => p.includes('PLT023'))).toContain('does not match the StatefulSet pods');

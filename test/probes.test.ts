@@ -52,7 +52,7 @@ describe('presets', () => {
 
   test('slow start: failureThreshold × period covers the declared worst-case start', () => {
     const probe = ProbePresets.slowStart(HealthCheck.httpGet('/healthz', 'http'), { worstCaseStartSeconds: 180 });
-    expect(container(render(withProbes({ startup: probe }))).startupProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, failureThreshold: 36 });
+    expect(container(render(withProbes({ startup: probe, readiness: ProbePresets.readiness(HealthCheck.httpGet('/ready', 'http')) }))).startupProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, failureThreshold: 36 });
     expect(ProbePresets.slowStart(HealthCheck.tcpSocket(8080), { worstCaseStartSeconds: 100, periodSeconds: 15 }).timing.failureThreshold).toBe(7);
     expect(probe.failureBudgetSeconds).toBeGreaterThanOrEqual(180);
   });
@@ -64,7 +64,8 @@ describe('presets', () => {
   })));
 
   test('no probe is added silently', () => {
-    const c = container(render(withProbes({})));
+    // No ports: a serving container without readiness is refused (PLT070) by the synth.
+    const c = container(render((chart) => new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE }] })));
     expect(c.readinessProbe).toBeUndefined();
     expect(c.livenessProbe).toBeUndefined();
     expect(c.startupProbe).toBeUndefined();
@@ -75,7 +76,7 @@ describe('refusals', () => {
   test('liveness identical to readiness', () => {
     const same = ProbePresets.readiness(HealthCheck.httpGet('/healthz', 'http'));
     expect(problemsOf(withProbes({ readiness: same, liveness: same }))).toEqual([
-      expect.stringMatching(/^\[dev\/test\/api\] pod\.containers\[0\]\.liveness: is identical to the readiness probe.*\(got \{"kind":"http","path":"\/healthz","port":"http"\}\)\. Fix: /),
+      expect.stringMatching(/^\[dev\/test\/api\] PLT074 pod\.containers\[0\]\.liveness: is identical to the readiness probe.*\(got \{"kind":"http","path":"\/healthz","port":"http"\}\)\. Fix: /),
     ]);
   });
 

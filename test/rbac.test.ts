@@ -131,7 +131,7 @@ describe('RBAC refusals', () => {
 
   test('a binding to a role that is neither in the stack nor a cluster default is refused', () => {
     expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'pod-reader' }, subjects: [Subject.group('devs')] }))).toEqual([
-      '[dev/test/b] role: names a ClusterRole that is neither in the stack nor a cluster default (got {"kind":"ClusterRole","name":"pod-reader"}). Fix: pass the Role/ClusterRole construct itself, or use a default (cluster-admin, admin, edit, view, or a system: role of Kubernetes 1.27)',
+      '[dev/test/b] PLT043 role: names a ClusterRole that is neither in the stack nor a cluster default (got {"kind":"ClusterRole","name":"pod-reader"}). Fix: pass the Role/ClusterRole construct itself, or use a default (cluster-admin, admin, edit, view, or a system: role of Kubernetes 1.27); a role made outside this repository: waive PLT043 with a reason',
     ]);
     expect(problemsOf((chart) => new RoleBinding(chart, 'b', { role: { kind: 'Role', name: 'view' }, subjects: [Subject.group('devs')] }))[0])
       .toContain('role: names a Role that is neither in the stack (namespace dev) nor a cluster default');
@@ -141,7 +141,7 @@ describe('RBAC refusals', () => {
     expect(problemsOf((chart) => {
       new ClusterRole(chart, 'pod-reader', { rules: [{ resources: ['pods'], verbs: ['get'] }] });
       new ClusterRoleBinding(chart, 'b', { role: { kind: 'ClusterRole', name: 'pod-reader' }, subjects: [Subject.group('devs')] });
-    })).toEqual([expect.stringContaining('[dev/test/b] role: names a ClusterRole that is neither in the stack nor a cluster default (the stack has ClusterRole dev-pod-reader)')]);
+    })).toEqual([expect.stringContaining('[dev/test/b] PLT043 role: names a ClusterRole that is neither in the stack nor a cluster default (the stack has ClusterRole dev-pod-reader)')]);
   });
 
   test('a binding by name to a role of the stack is accepted', () => {

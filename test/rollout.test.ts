@@ -1,5 +1,5 @@
 import {
-  AppChart, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount,
+  AppChart, Deployment, DeploymentProps, DeploymentStrategy, DisruptionBudget, Environment, PodCount, Probe,
 } from '../lib';
 import { applyHighAvailability } from '../lib/workloads/disruption-budget';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
@@ -8,7 +8,7 @@ const IMAGE = 'registry.example.com/shop/api:3f9c2a1';
 
 function deployment(props: Partial<DeploymentProps> = {}) {
   return (chart: AppChart) => {
-    new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }] }], ...props });
+    new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http') }], ...props });
   };
 }
 

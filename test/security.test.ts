@@ -1,5 +1,5 @@
 import {
-  Adapter, Ambassador, Annotations, AppChart, ConfigMap, Deployment, Environment, EnvValue, ExistingSecret, InitStep, PodSecurityLevel, Sidecar,
+  Adapter, Ambassador, Annotations, AppChart, ConfigMap, Deployment, Environment, EnvValue, ExistingSecret, InitStep, PodSecurityLevel, Probe, Sidecar,
 } from '../lib';
 import { podSecurityProblems } from '../lib/policy/pod-security';
 import { EnvName, expectSnapshot, find, problemsOf, render } from './support/harness';
@@ -15,6 +15,7 @@ function everything(chart: AppChart): void {
       name: 'api',
       image: IMAGE,
       ports: [{ number: 8080, name: 'http' }],
+      readiness: Probe.fromHttpGet('/healthz', 'http'),
       env: { DATABASE_URL: db.env('url'), LOG_LEVEL: EnvValue.fromConfigMap(config.name, 'LOG_LEVEL') },
       writablePaths: ['/tmp'],
     }],
@@ -77,6 +78,7 @@ describe('explicit opt-outs', () => {
         name: 'nginx',
         image: IMAGE,
         ports: [{ number: 80, name: 'http' }],
+        readiness: Probe.fromHttpGet('/', 'http'),
         securityExceptions: { addCapabilities: ['NET_BIND_SERVICE'], writableRootFilesystem: true },
       }],
     });

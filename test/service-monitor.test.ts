@@ -1,4 +1,4 @@
-import { Adapter, AppChart, Deployment, Environment, Platform, Service, ServiceMonitor } from '../lib';
+import { Adapter, AppChart, Deployment, Environment, Platform, Probe, Service, ServiceMonitor } from '../lib';
 import { expectSnapshot, find, problemsOf, render } from './support/harness';
 import { refusalOf } from './support/refusal';
 
@@ -7,7 +7,7 @@ const EXPORTER = 'oliver006/redis_exporter:v1.58.0@sha256:7f7c3e8d64c2a2f1c41d2e
 
 /** redis with a metrics exporter adapter, its Service exposing both ports. */
 function redis(chart: AppChart): Service {
-  const workload = new Deployment(chart, 'redis', { containers: [{ name: 'redis', image: REDIS, ports: [{ number: 6379, name: 'redis' }] }] });
+  const workload = new Deployment(chart, 'redis', { containers: [{ name: 'redis', image: REDIS, ports: [{ number: 6379, name: 'redis' }], readiness: Probe.fromTcpSocket('redis') }] });
   Adapter.addMetricsExporter(workload, { port: 9121, container: { name: 'exporter', image: EXPORTER } });
   return new Service(chart, 'redis-service', { target: workload, ports: [{ port: 6379, targetPort: 'redis' }, { port: 9121, targetPort: 'metrics' }] });
 }

@@ -229,7 +229,7 @@ describe('StatefulSet refusals', () => {
 
   test('an unnamed headless Service port', () => {
     const problems = problemsOf((chart) => new StatefulSet(chart, 'db', { ports: [{ port: 7000 }], containers: [peer] }));
-    expect(problems).toEqual(['[dev/test/db] ports[0].name: is missing: members are found by named ports (DNS SRV records) (got 7000). Fix: name the port, e.g. "redis"']);
+    expect(problems).toEqual(['[dev/test/db] PLT076 ports[0].name: is missing: members are found by named ports (DNS SRV records) (got 7000). Fix: name the port, e.g. "redis" (or waive PLT076 with a reason)']);
   });
 
   test('a headless Service port no container exposes', () => {

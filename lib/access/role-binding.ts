@@ -75,6 +75,8 @@ export const RoleBindingPropsSchema = z.strictObject({
 
 /** ClusterRoles every cluster has (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings). */
 const DEFAULT_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit', 'view'];
+/** Roles every cluster has in kube-system (bind them with a RoleBinding placed in kube-system). */
+const DEFAULT_KUBE_SYSTEM_ROLES = ['extension-apiserver-authentication-reader'];
 
 /** Grants a Role, or a ClusterRole's permissions, inside the binding's namespace. */
 export class RoleBinding extends Construct {
@@ -141,7 +143,7 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
   const inStack = binding.node.root.node.findAll().some((c) => (role.kind === 'Role'
     ? c instanceof Role && c.name === role.name && Chart.of(c).namespace === namespace
     : c instanceof ClusterRole && c.name === role.name));
-  const isDefault = role.kind === 'ClusterRole' && isDefaultClusterRole(role.name);
+  const isDefault = role.kind === 'ClusterRole' ? isDefaultClusterRole(role.name) : DEFAULT_KUBE_SYSTEM_ROLES.includes(role.name);
   if (!inStack && !isDefault) {
     // ClusterRoles of the stack carry the environment in their name: point at the one meant.
     const prefixed = role.kind === 'ClusterRole' ? clusterScopedName(binding, role.name) : undefined;
@@ -150,7 +152,8 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
       field: 'role',
       value: role,
       message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default${meant ? ` (the stack has ClusterRole ${prefixed})` : ''}`,
-      fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, or a system: role of Kubernetes 1.27)`,
+      fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, or a system: role of Kubernetes 1.27); a role made outside this repository: waive PLT043 with a reason`,
+      rule: 'PLT043',
     });
   }
   return problems;

@@ -42,12 +42,14 @@ export interface NamespaceProps {
    */
   readonly podSecurityVersion?: string;
   /**
-   * Container defaults and bounds; `false` for none.
+   * Container defaults and bounds; `false` for none. Starts from the environment's preset
+   * (`fromEnvironment: true`); the bounds given override it.
    * @default - a LimitRange sized by the environment
    */
   readonly limits?: Omit<LimitRangeProps, 'namespace'> | false;
   /**
-   * Resource ceiling; `false` for none.
+   * Resource ceiling; `false` for none. Starts from the environment's preset
+   * (`fromEnvironment: true`); the amounts given override it.
    * @default - a ResourceQuota sized by the environment
    */
   readonly quota?: Omit<ResourceQuotaProps, 'namespace'> | false;
@@ -96,10 +98,10 @@ export class Namespace extends Construct {
     });
     dropNamespace(this.apiObject);
     if (props.limits !== false) {
-      this.limitRange = new LimitRange(this, 'limits', { ...props.limits, namespace: this.name });
+      this.limitRange = new LimitRange(this, 'limits', { fromEnvironment: true, ...props.limits, namespace: this.name });
     }
     if (props.quota !== false) {
-      this.quota = new ResourceQuota(this, 'quota', { ...props.quota, namespace: this.name });
+      this.quota = new ResourceQuota(this, 'quota', { fromEnvironment: true, ...props.quota, namespace: this.name });
     }
     addProblems(this, () => [
       ...Names.dnsLabel('name', this.name),

@@ -33,6 +33,8 @@ export class QuotaCheck implements ManifestCheck {
   public check(manifests: readonly Manifest[], environment: Environment): Finding[] {
     return manifests
       .filter((m) => m.object.kind === 'ResourceQuota')
+      // A scoped quota counts only some pods (a PriorityClass, terminating ones): not modelled here.
+      .filter((quota) => !quota.object.spec?.scopes?.length && !quota.object.spec?.scopeSelector)
       .flatMap((quota) => {
         const namespace = quota.object.metadata?.namespace ?? environment.namespace;
         const inNamespace = manifests.filter((m) => (m.object.metadata?.namespace ?? environment.namespace) === namespace);

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadataDefinition, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from './environment';
+import { patchAfterConversion } from './escape-hatch';
 import { Labels } from './labels';
 import { Names } from './names';
 import { environmentLeftToPlatform } from './platform-environments';
@@ -146,11 +147,13 @@ export class AppChart extends Chart {
   /**
    * Gives objects made without a component identity (escape hatches, cdk8s-plus-27 constructs,
    * imported CRDs) one from their own name, so that every object carries every standard label;
-   * the pod templates of cdk8s-plus-27 workloads get their workload's. Idempotent.
+   * the pod templates of cdk8s-plus-27 workloads get their workload's. Makes every object's JSON
+   * patches apply after its typed conversion. Idempotent.
    */
   public applyStandardLabels(): void {
     for (const c of this.node.findAll()) {
       if (c instanceof ApiObject) {
+        patchAfterConversion(c);
         addMissingLabels(c.metadata, this.labelsFor({ name: c.metadata.name ?? c.node.id }));
       } else if (c instanceof kplus.Workload) {
         addMissingLabels(c.podMetadata, this.labelsFor({ name: c.name }));

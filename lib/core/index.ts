@@ -9,3 +9,6 @@ export { AppChart } from './app-chart';
 export type { AppChartProps, ComponentIdentity } from './app-chart';
 export * from './platform';
 export type { ConfigReference, IConfigSource, ConfigSourceInfo } from './config-hash';
+export { ApiObject, JsonPatch, patchesAfterConversion } from './escape-hatch';
+export { strictSchemaProblems } from './schema-check';
+export { Placement } from './placement';

@@ -2,6 +2,7 @@ import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { annotationProblems, AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
+import { EscapeHatchError } from './escape-hatch';
 import { OutputFolder } from './output-folder';
 import { leaveEnvironmentToPlatform } from './platform-environments';
 import { formatProblem, Problem } from './problem';
@@ -9,6 +10,7 @@ import { RenderedJson } from './rendered-json';
 import { ProblemError, schemaProblems, str, withMethods } from './schema';
 import { z } from 'zod';
 import { NamedObject, sameNameProblems } from './same-name';
+import { strictSchemaProblems } from './schema-check';
 import { YamlWriter } from './yaml-writer';
 
 /** One app, written once against the environment profile. */
@@ -210,6 +212,8 @@ export class Platform {
       }
 
       const envManifests: Manifest[] = [];
+      let schemaInvalid = false;
+      const problemsBefore = renderProblems.length;
       for (const chart of charts) {
         const named: NamedObject[] = [];
         for (const apiObject of chart.apiObjects) {
@@ -217,6 +221,12 @@ export class Platform {
           if (object === undefined) continue;
           const file = `${environment.name}/${chart.appName}/${fileName(object)}`;
           const constructPath = `${environment.name}/${apiObject.node.path}`;
+          // Every object is checked against the strict Kubernetes 1.27 schema as written,
+          // whichever construct or escape hatch made it.
+          for (const p of strictSchemaProblems(object)) {
+            schemaInvalid = true;
+            renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
+          }
           // Labels and annotations are checked as written, whichever construct or escape hatch set them.
           for (const p of metadataProblems(object)) {
             renderProblems.push(`[${constructPath}] ${formatProblem(p)}`);
@@ -234,12 +244,21 @@ export class Platform {
           renderProblems.push(`[${environment.name}/${chart.node.path}] ${formatProblem(p)}`);
         }
       }
-      for (const check of this.props.checks ?? []) {
+      // Cross-object checks read objects as valid Kubernetes: they run once every object is.
+      const checks = schemaInvalid ? [] : this.props.checks ?? [];
+      const findings: string[] = [];
+      const sameAsFinding = new Set<string>();
+      for (const check of checks) {
         for (const f of check.check(envManifests, environment, app)) {
           const line = `[${f.path}] ${f.rule} ${formatProblem(f)}`;
-          (f.severity === 'error' ? renderProblems : warnings).push(line);
+          (f.severity === 'error' ? findings : warnings).push(line);
+          sameAsFinding.add(`[${f.path}] ${formatProblem(f)}`);
         }
       }
+      // A problem an engine rule also reports (labels, annotations) is listed once, as the
+      // rule's finding, which names the rule and can be waived.
+      const kept = renderProblems.splice(problemsBefore).filter((line) => !sameAsFinding.has(line));
+      renderProblems.push(...kept, ...findings);
       manifests.push(...envManifests);
     }
     problems.push(...defineProblems, ...validationProblems);
@@ -297,6 +316,15 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
   try {
     return RenderedJson.of(apiObject);
   } catch (e) {
+    if (e instanceof EscapeHatchError) {
+      problems.push(`[${constructPath}] ${formatProblem({
+        field: `JSON patch ${e.operation} ${e.path}`,
+        value: apiObject.kind,
+        message: e.message,
+        fix: 'patches apply to the object as rendered (see its YAML): add the missing parent objects first, or fix the path',
+      })}`);
+      return undefined;
+    }
     problems.push(`[${constructPath}] ${formatProblem({
       field: 'object',
       value: apiObject.kind,

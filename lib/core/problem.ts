@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -15,6 +16,12 @@ export interface Problem {
   readonly message: string;
   /** What to do instead. */
   readonly fix: string;
+  /**
+   * The policy rule the problem is a finding of, when the check is policy rather than
+   * correctness: `Waiver.add(construct, rule, reason)` waives it like an engine rule.
+   * @default - not waivable
+   */
+  readonly rule?: string;
 }
 
 /** Renders a problem as one line: field, message, value and fix. */
@@ -49,5 +56,20 @@ function renderValue(value: unknown): string {
  * final state of the construct.
  */
 export function addProblems(scope: IConstruct, check: () => Problem[]): void {
-  scope.node.addValidation({ validate: () => check().map(formatProblem) });
+  // A policy finding names its rule first, as the engine's do: `PLT072 field: ...`.
+  scope.node.addValidation({
+    validate: () => check().filter((p) => !p.rule || !waived(scope, p.rule)).map((p) => `${p.rule ? `${p.rule} ` : ''}${formatProblem(p)}`),
+  });
+}
+
+/** The annotation prefix of waivers (see Waiver in lib/policy). */
+const WAIVER_PREFIX = 'k8s-constructs.io/waive.';
+
+/** Whether an API object of the construct carries a waiver with a reason for the rule. */
+function waived(scope: IConstruct, rule: string): boolean {
+  return scope.node.findAll().some((c) => {
+    const metadata = (c as any).metadata;
+    if (!ApiObject.isApiObject(c) || !metadata) return false;
+    return String(metadata.toJson().annotations?.[`${WAIVER_PREFIX}${rule}`] ?? '').trim() !== '';
+  });
 }

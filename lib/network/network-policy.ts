@@ -48,6 +48,17 @@ export class NetworkPeer {
   }
 
   /**
+   * Pods of every namespace whose labels match (e.g. `{ project: 'myproject' }`), all of them
+   * or those with `podLabels`.
+   */
+  public static namespacesLabelled(labels: Record<string, string>, podLabels?: Record<string, string>): NetworkPeer {
+    return new NetworkPeer(Object.values(labels).join('-') || 'all-namespaces', {
+      namespaceSelector: { matchLabels: labels },
+      podSelector: podLabels ? { matchLabels: podLabels } : undefined,
+    });
+  }
+
+  /**
    * An external network by name (used in policy names and messages) and CIDR, optionally with
    * holes (`except`).
    */
@@ -104,6 +115,11 @@ export interface NetworkPort {
    * @default 'TCP'
    */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * Last port of a range starting at `port` (a number).
+   * @default - the one port
+   */
+  readonly endPort?: number;
 }
 
 /** One allowance: these peers, on these ports. */
@@ -158,7 +174,7 @@ export interface NetworkPolicyProps {
 /** A network peer, as rules take it. @internal */
 export const NetworkPeerSchema = instanceOf(NetworkPeer, 'a NetworkPeer', 'use NetworkPeer.workload(...), .pods(...), .namespace(...) or .cidr(...)');
 /** Runtime shape of {@link NetworkPort}; ranges are checked at synth. @internal */
-export const NetworkPortSchema = z.strictObject({ port: portRef, protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() });
+export const NetworkPortSchema = z.strictObject({ port: portRef, endPort: z.number().optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() });
 /** Runtime shape of {@link NetworkRule}. @internal */
 export const NetworkRuleSchema = z.strictObject({ peers: z.array(NetworkPeerSchema), ports: z.array(NetworkPortSchema).optional() });
 /** Runtime shape of {@link NetworkPolicyProps}. @internal */
@@ -194,6 +210,7 @@ export class NetworkPolicy extends Construct {
     const ports = (rule: NetworkRule) => rule.ports?.map((p) => ({
       port: typeof p.port === 'number' ? k8s.IntOrString.fromNumber(p.port) : k8s.IntOrString.fromString(p.port),
       protocol: p.protocol ?? 'TCP',
+      endPort: p.endPort,
     }));
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: this.name },
@@ -219,6 +236,11 @@ export class NetworkPolicy extends Construct {
             problems.push({ field: `${direction}[${i}].peers`, value: [], message: 'an empty peer list allows everyone', fix: 'name the peers; to allow everyone, say so with NetworkPeer.cidr("anywhere", "0.0.0.0/0")' });
           }
           rule.peers.forEach((p, j) => problems.push(...p.problems(`${direction}[${i}].peers[${j}]`)));
+          (rule.ports ?? []).forEach((p, j) => {
+            if (p.endPort !== undefined && (typeof p.port !== 'number' || !Number.isInteger(p.endPort) || p.endPort < p.port || p.endPort > 65535)) {
+              problems.push({ field: `${direction}[${i}].ports[${j}].endPort`, value: p.endPort, message: typeof p.port === 'number' ? `must be a port number from ${p.port} to 65535` : 'needs a numeric port to start the range', fix: 'give port as a number and endPort >= port' });
+            }
+          });
           (rule.ports ?? []).forEach((p, j) => {
             if (typeof p.port === 'number' ? !(Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535) : Names.dnsLabel('', p.port, 15).length > 0) {
               problems.push({ field: `${direction}[${i}].ports[${j}].port`, value: p.port, message: 'is neither a port number (1-65535) nor a port name', fix: 'use the container port number or its name' });

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
+import { Labels } from '../core/labels';
 import { Names } from '../core/names';
 import type { PersistentVolume } from './persistent-volume';
 import { addProblems, Problem } from '../core/problem';
@@ -151,7 +152,7 @@ export class PersistentVolumeClaim extends Construct {
       metadata: { name: this.name, labels: AppChart.of(this).labelsFor({ name: this.name }) },
       spec: claimSpec(props, props.volumeName),
     });
-    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...claimProblems('', props)]);
+    addProblems(this, () => [...Names.dnsSubdomain('name', this.name), ...claimProblems('', props), ...storageClassNameProblems(this, props.storageClassName)]);
   }
 
   /** A pod volume that mounts this claim. */
@@ -210,4 +211,21 @@ export class VolumeClaimTemplate {
   public toK8s(): k8s.KubePersistentVolumeClaimProps {
     return { metadata: { name: this.name }, spec: claimSpec(this.props) };
   }
+}
+
+/**
+ * A StorageClass of the stack is named with the environment (`dev-fast`): a claim naming it by
+ * the name given (`fast`) would stay Pending, so it must name the class as rendered.
+ */
+function storageClassNameProblems(claim: Construct, storageClassName: string | undefined): Problem[] {
+  if (!storageClassName) return [];
+  const classes = claim.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'StorageClass');
+  if (classes.some((c) => c.name === storageClassName)) return [];
+  const meant = classes.find((c) => c.metadata.getLabel(Labels.NAME) === storageClassName);
+  return meant ? [{
+    field: 'storageClassName',
+    value: storageClassName,
+    message: `names the StorageClass of the stack by the name it was given, but it renders as "${meant.name}" (cluster-scoped names carry the environment): the claim would stay Pending`,
+    fix: `pass the class's name: storageClassName: storageClass.name (here "${meant.name}")`,
+  }] : [];
 }

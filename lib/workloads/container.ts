@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { EnvValue } from './env-value';
 import { Environment, PodSecurityLevel } from '../core/environment';
 import { Image } from './image';
+import { ContainerLifecycle, LifecycleHook } from './lifecycle-hook';
 import { Names } from '../core/names';
 import { Probe } from './probe';
 import { Problem } from '../core/problem';
@@ -86,9 +87,15 @@ export interface ContainerProps {
   readonly envFrom?: EnvFromSource[];
   /**
    * CPU and memory. Presets scale with the environment.
-   * @default Resources.preset(ResourceSize.SMALL)
+   * @default Resources.preset(ResourceSize.SMALL) for a main container; an init container gets
+   * the sum of the pod's main containers (it runs alone before them)
    */
   readonly resources?: Resources;
+  /**
+   * Hooks run after the container starts and before it stops (e.g. a preStop drain).
+   * @default - none
+   */
+  readonly lifecycle?: ContainerLifecycle;
   /**
    * Readiness probe: whether the container receives traffic.
    * @default - none
@@ -151,6 +158,8 @@ export const EnvValueSchema = instanceOf(EnvValue, 'an EnvValue', 'wrap it, e.g.
 const probe = instanceOf(Probe, 'a Probe', 'make it with Probe.fromHttpGet(...), Probe.fromTcpSocket(...), Probe.fromGrpc(...) or Probe.fromCommand(...)').optional();
 const strings = (example: string) => z.array(str).optional().describe(`give an array of strings, e.g. ${example}`);
 
+const hook = instanceOf(LifecycleHook, 'a LifecycleHook', 'use LifecycleHook.fromCommand([...]) or LifecycleHook.fromHttpGet(path, port)');
+
 /** Runtime shape of {@link ContainerProps}; names, ranges and policies are checked by {@link Container.problems}. @internal */
 export const ContainerPropsSchema = z.strictObject({
   name: str,
@@ -168,6 +177,7 @@ export const ContainerPropsSchema = z.strictObject({
   mounts: z.array(VolumeMountSchema).optional(),
   writablePaths: strings('["/tmp"]'),
   securityExceptions: z.strictObject({ addCapabilities: z.array(str).optional(), writableRootFilesystem: bool.optional() }).optional(),
+  lifecycle: z.strictObject({ preStop: hook.optional(), postStart: hook.optional() }).optional(),
 });
 
 /** One container of a pod: image, ports, env, resources, probes, mounts, security context. */
@@ -270,6 +280,9 @@ export class Container {
       const portProblem = probe.port === undefined ? undefined : probePortProblem(`${field}.${role}.port`, this.name, probe.port, this.ports);
       if (portProblem) problems.push(portProblem);
     }
+    for (const [hook, handler] of [['preStop', p.lifecycle?.preStop], ['postStart', p.lifecycle?.postStart]] as const) {
+      if (handler) problems.push(...handler.problems(`${field}.lifecycle.${hook}`));
+    }
     // The same code as the engine's PLT074, on the probes as rendered.
     const valid = (probe?: Probe) => (probe && !refusedArgumentsOf(probe, '').length ? probe : undefined);
     const [readiness, liveness, startup] = [valid(p.readiness), valid(p.liveness), valid(p.startup)];
@@ -291,7 +304,9 @@ export class Container {
           field: `${field}.securityExceptions.addCapabilities`,
           value: cap,
           message: 'is not allowed by Pod Security Standards restricted (only NET_BIND_SERVICE is)',
-          fix: 'drop the capability, or run the workload in an environment whose podSecurity is baseline',
+          fix: BASELINE_CAPABILITIES.has(cap)
+            ? 'drop the capability, or run the workload in an environment whose podSecurity is baseline'
+            : `drop the capability: baseline refuses it too (it allows ${[...BASELINE_CAPABILITIES].join(', ')}), so only an environment whose podSecurity is privileged admits it`,
         });
       } else if (environment.podSecurity === PodSecurityLevel.BASELINE && !BASELINE_CAPABILITIES.has(cap)) {
         problems.push({
@@ -319,8 +334,12 @@ export class Container {
     ];
   }
 
-  /** The container as the Kubernetes API takes it in `environment` (a cdk8s-plus-27 `k8s.Container`), secure defaults applied. */
-  public toK8s(environment: Environment): k8s.Container {
+  /**
+   * The container as the Kubernetes API takes it in `environment` (a cdk8s-plus-27
+   * `k8s.Container`), secure defaults applied; `resources`, when given, replace its own (the pod
+   * sizes init containers).
+   */
+  public toK8s(environment: Environment, resources?: Resources): k8s.Container {
     const p = this.props;
     const e = this.securityExceptions;
     return {
@@ -337,7 +356,10 @@ export class Container {
         configMapRef: s.kind === 'ConfigMap' ? { name: s.name } : undefined,
         secretRef: s.kind === 'Secret' ? { name: s.name } : undefined,
       })),
-      resources: this.resources.scaled(environment.resourceScale).toK8s(),
+      resources: (resources ?? this.resources.scaled(environment.resourceScale)).toK8s(),
+      lifecycle: p.lifecycle && (p.lifecycle.preStop || p.lifecycle.postStart)
+        ? { preStop: p.lifecycle.preStop?.toK8s(), postStart: p.lifecycle.postStart?.toK8s() }
+        : undefined,
       readinessProbe: p.readiness?.toK8s(),
       livenessProbe: p.liveness?.toK8s(),
       startupProbe: p.startup?.toK8s(),

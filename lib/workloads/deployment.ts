@@ -17,6 +17,13 @@ export interface DeploymentProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
+   * Whether a high-availability environment gives the pods the automatic PodDisruptionBudget
+   * (one pod down at a time). `false` when the workload has its own {@link DisruptionBudget}:
+   * two budgets over the same pods make the eviction API refuse every eviction, and are refused.
+   * @default true - a budget in a `highAvailability` environment with 2+ replicas
+   */
+  readonly disruptionBudget?: boolean;
+  /**
    * How pods are replaced on an update.
    * @default - Kubernetes' rolling update (maxSurge 25%, maxUnavailable 25%)
    */
@@ -40,6 +47,7 @@ export interface DeploymentProps extends WorkloadProps {
 
 /** Runtime shape of {@link DeploymentProps}; ranges are checked at synth. @internal */
 export const DeploymentPropsSchema = z.strictObject({
+  disruptionBudget: z.boolean().optional(),
   ...WorkloadPropsSchema.shape,
   replicas: num.optional(),
   strategy: instanceOf(DeploymentStrategy, 'a DeploymentStrategy', 'use DeploymentStrategy.rollingUpdate({ maxUnavailable: PodCount.count(1) }) or DeploymentStrategy.recreate()').optional(),
@@ -77,7 +85,7 @@ export class Deployment extends Workload implements kplus.IScalable {
         template: Lazy.any({ produce: () => this.pod.toK8s(this.environment, this.labels) }),
       },
     });
-    this.disruptionBudget = applyHighAvailability(this, this.replicaCount);
+    this.disruptionBudget = applyHighAvailability(this, this.replicaCount, props.disruptionBudget ?? true);
   }
 
   /** Replicas the Deployment asks for; `undefined` once an autoscaler owns the count. */

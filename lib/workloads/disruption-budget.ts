@@ -69,6 +69,15 @@ export class DisruptionBudget extends Construct {
       ];
       // The same code as the engine's PLT035.
       problems.push(...budgetSettingsProblems(props.minAvailable?.toString(), maxUnavailable?.toString()));
+      const automatic = props.target.node.tryFindChild(AUTOMATIC_BUDGET_ID);
+      if (automatic instanceof DisruptionBudget && automatic !== this) {
+        problems.push({
+          field: 'target',
+          value: props.target.node.path,
+          message: 'already has the automatic PodDisruptionBudget of a high-availability environment; with two budgets over the same pods the eviction API refuses every eviction and node drains hang',
+          fix: 'set disruptionBudget: false on the workload to keep only this one, or drop this one',
+        });
+      }
       return problems;
     });
   }
@@ -82,9 +91,10 @@ export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
  * `highAvailability` and at least two replicas, a PodDisruptionBudget (one pod down at a time)
  * and a soft spread of the pods across nodes (ScheduleAnyway, so a small cluster still
  * schedules them). Does nothing otherwise. For every replicated workload kind (Deployment,
- * StatefulSet); returns the budget when one was made.
+ * StatefulSet); `budget: false` keeps the spread but makes no budget (the workload has its own).
+ * Returns the budget when one was made.
  */
-export function applyHighAvailability(workload: Workload, replicas: number | undefined): DisruptionBudget | undefined {
+export function applyHighAvailability(workload: Workload, replicas: number | undefined, budget = true): DisruptionBudget | undefined {
   if (!workload.environment.highAvailability || replicas === undefined || replicas < 2) {
     return undefined;
   }
@@ -94,5 +104,8 @@ export function applyHighAvailability(workload: Workload, replicas: number | und
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: workload.selector },
   });
-  return new DisruptionBudget(workload, 'DisruptionBudget', { target: workload });
+  return budget ? new DisruptionBudget(workload, AUTOMATIC_BUDGET_ID, { target: workload }) : undefined;
 }
+
+/** Construct id of the budget {@link applyHighAvailability} adds under the workload. */
+const AUTOMATIC_BUDGET_ID = 'DisruptionBudget';

@@ -1,10 +1,12 @@
+import { addProblems } from '../core/problem';
 import { Container, ContainerProps } from './container';
+import { CronJob } from './cron-job';
 import { EnvValue } from './env-value';
+import { Job } from './job';
 import { PodTemplate } from './pod-template';
 import { Volume } from './volume';
 import { Workload } from './workload';
 import { z } from 'zod';
-import { addProblems } from '../core/problem';
 import { bool, instanceOf, num, ProblemError, schemaProblems, str } from '../core/schema';
 import { ContainerSchema } from './pod-template';
 
@@ -103,6 +105,9 @@ function addHelper(host: PodHost, props: HelperProps, init: boolean): Container 
   const pod = podOf(host);
   const main = props.main ?? pod.primary;
   const helper = init ? pod.addInitContainer(props.container) : pod.addContainer(props.container);
+  if (!init && (host instanceof Job || host instanceof CronJob)) {
+    refuseLongRunningHelper(host, helper.name);
+  }
   for (const dir of props.shares ?? []) {
     share(pod, main, helper, dir);
   }
@@ -110,11 +115,28 @@ function addHelper(host: PodHost, props: HelperProps, init: boolean): Container 
 }
 
 /**
+ * A helper running next to a Job's containers keeps the pod running after the work is done:
+ * Kubernetes 1.27 has no native sidecars (`restartPolicy: Always` init containers come in 1.28),
+ * so the Job never completes and a CronJob piles up runs.
+ */
+function refuseLongRunningHelper(job: Job | CronJob, name: string): void {
+  addProblems(job, () => [{
+    field: `pod.containers.${name}`,
+    value: name,
+    message: `is a helper (sidecar, adapter or ambassador) running next to the ${job instanceof Job ? 'Job' : 'CronJob'}'s containers; it never exits, so the Job never completes (Kubernetes 1.27 has no native sidecars)`,
+    fix: 'run what the helper prepares as an init step (InitStep.run or InitStep.renderConfig), or do its work in the Job\'s own container so that it ends with it; helpers belong to Deployments and StatefulSets',
+  }]);
+}
+
+/**
  * A sidecar extends the main container without changing it, usually through shared files: a log
  * shipper tailing the directory the app writes its logs to, or an nginx fronting the app.
  */
 export class Sidecar {
-  /** Adds a sidecar container to the pod; returns it. */
+  /**
+   * Adds a sidecar container to the pod; returns it. Refused on a Job or CronJob: the sidecar
+   * would never exit, so the Job would never complete.
+   */
   public static add(host: PodHost, props: HelperProps): Container {
     checkPattern('Sidecar.add', host, HELPER, props);
     return addHelper(host, props, false);

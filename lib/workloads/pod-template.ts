@@ -3,29 +3,104 @@ import { IConstruct } from 'constructs';
 import { configHash, ConfigReference, configSourcesOf } from '../core/config-hash';
 import { Container, ContainerProps, ContainerPropsSchema } from './container';
 import { z } from 'zod';
-import { bool, checkArguments, instanceOf, num, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+import { bool, checkArguments, instanceOf, num, oneOf, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
 import { Environment } from '../core/environment';
 import { Annotations } from '../core/labels';
 import { Problem } from '../core/problem';
+import { Resources } from './resources';
 import { Volume, VolumeSchema } from './volume';
 
-/** Identity the pod runs as. Restricted requires non-root; these are the defaults for every pod. */
+/** The identity of a pod given none. */
+const DEFAULT_IDENTITY: PodIdentity = { user: 10001, group: 10001, fsGroup: 10001 };
+
+/**
+ * Identity the pod runs as. Restricted requires non-root. Without an identity a pod runs as
+ * 10001:10001 with fsGroup 10001; an identity given is rendered as given, field by field.
+ */
 export interface PodIdentity {
   /**
    * UID of every container process.
-   * @default 10001
+   * @default - the image's user (restricted still requires it to be non-root)
    */
   readonly user?: number;
   /**
    * GID of every container process.
-   * @default 10001
+   * @default - the image's group
    */
   readonly group?: number;
   /**
    * GID that owns mounted volumes.
-   * @default - the group
+   * @default - the group, if given; else volumes keep their own ownership
    */
   readonly fsGroup?: number;
+}
+
+/** A toleration of node taints (`spec.tolerations`). */
+export interface PodToleration {
+  /**
+   * Taint key; empty with operator Exists tolerates every taint.
+   * @default - every key (operator must be Exists)
+   */
+  readonly key?: string;
+  /**
+   * `Equal` (the value must match) or `Exists`.
+   * @default 'Equal'
+   */
+  readonly operator?: 'Equal' | 'Exists';
+  /**
+   * Taint value, for `Equal`.
+   * @default - none
+   */
+  readonly value?: string;
+  /**
+   * Taint effect tolerated.
+   * @default - every effect
+   */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /**
+   * For NoExecute: seconds the pod stays on a node after the taint appears.
+   * @default - forever
+   */
+  readonly tolerationSeconds?: number;
+}
+
+/** An /etc/hosts entry (`spec.hostAliases`). */
+export interface HostAlias {
+  /** IP address. */
+  readonly ip: string;
+  /** Host names for the address. */
+  readonly hostnames: string[];
+}
+
+/** How the pod resolves names (`spec.dnsPolicy`). */
+export enum DnsPolicy {
+  /** Cluster DNS first, then the node's upstream (the Kubernetes default). */
+  CLUSTER_FIRST = 'ClusterFirst',
+  /** Cluster DNS for a pod on the host network. */
+  CLUSTER_FIRST_WITH_HOST_NET = 'ClusterFirstWithHostNet',
+  /** The node's resolver configuration. */
+  DEFAULT = 'Default',
+  /** Only `dnsConfig`. */
+  NONE = 'None',
+}
+
+/** Extra resolver settings (`spec.dnsConfig`). */
+export interface PodDnsConfig {
+  /**
+   * Name servers (at most 3).
+   * @default - none
+   */
+  readonly nameservers?: string[];
+  /**
+   * Search domains (at most 32).
+   * @default - none
+   */
+  readonly searches?: string[];
+  /**
+   * Resolver options, e.g. `{ ndots: '2' }`; an option without value maps to `''`.
+   * @default - none
+   */
+  readonly options?: Record<string, string>;
 }
 
 /** Props of a {@link PodTemplate}. */
@@ -48,15 +123,94 @@ export interface PodTemplateProps {
    */
   readonly serviceAccountName?: string;
   /**
-   * Mount the ServiceAccount token. Off unless the pod talks to the API server.
-   * @default false
+   * Mount the ServiceAccount token. Off unless the pod talks to the API server. A pod that
+   * names a ServiceAccount follows that account's setting (`ServiceAccount` `automountToken`)
+   * unless this is given.
+   * @default - false for the namespace's default account; the account's setting for a named one
    */
   readonly automountServiceAccountToken?: boolean;
   /**
-   * User and group of the pod's processes.
-   * @default - 10001:10001
+   * User and group of the pod's processes; rendered as given.
+   * @default - 10001:10001, fsGroup 10001
    */
   readonly identity?: PodIdentity;
+  /**
+   * Node labels the pod must run on, e.g. `{ 'kubernetes.io/os': 'linux' }`.
+   * @default - any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the pod tolerates.
+   * @default - none
+   */
+  readonly tolerations?: PodToleration[];
+  /**
+   * Node affinity, pod affinity and pod anti-affinity, in the Kubernetes shape (e.g. the
+   * upstream zookeeper's `podAntiAffinity` on `kubernetes.io/hostname`).
+   * @default - none (a high-availability environment adds a soft spread across nodes)
+   */
+  readonly affinity?: k8s.Affinity;
+  /**
+   * PriorityClass of the pod.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Secrets holding registry credentials for the images.
+   * @default - none (the ServiceAccount's, if any)
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * How the pod resolves names.
+   * @default - Kubernetes' ClusterFirst
+   */
+  readonly dnsPolicy?: DnsPolicy;
+  /**
+   * Extra resolver settings (required with DnsPolicy.NONE).
+   * @default - none
+   */
+  readonly dnsConfig?: PodDnsConfig;
+  /**
+   * Extra /etc/hosts entries.
+   * @default - none
+   */
+  readonly hostAliases?: HostAlias[];
+  /**
+   * Scheduler that places the pod (e.g. a second scheduler such as `my-scheduler`).
+   * @default - the default scheduler
+   */
+  readonly schedulerName?: string;
+  /**
+   * RuntimeClass of the pod (e.g. `gvisor` for a sandboxed runtime).
+   * @default - the cluster's default runtime
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * Inject environment variables for every Service of the namespace (Docker links style).
+   * @default - Kubernetes' true
+   */
+  readonly enableServiceLinks?: boolean;
+  /**
+   * Containers of the pod see each other's processes (e.g. a debugging or signalling helper).
+   * @default false
+   */
+  readonly shareProcessNamespace?: boolean;
+  /**
+   * Host name of the pod, and with `subdomain` its DNS name `<hostname>.<subdomain>.<namespace>`.
+   * @default - the pod's name
+   */
+  readonly hostname?: string;
+  /**
+   * Subdomain of the pod (the name of a headless Service).
+   * @default - none
+   */
+  readonly subdomain?: string;
+  /**
+   * Topology spread constraints, in the Kubernetes shape; a high-availability environment adds
+   * its soft spread across nodes to these.
+   * @default - none
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
   /**
    * Seconds the pod gets to shut down after SIGTERM.
    * @default - the Kubernetes default (30)
@@ -76,6 +230,28 @@ export const PodTemplatePropsSchema = z.strictObject({
   automountServiceAccountToken: bool.optional(),
   identity: z.strictObject({ user: num.optional(), group: num.optional(), fsGroup: num.optional() }).optional(),
   terminationGracePeriodSeconds: num.optional(),
+  nodeSelector: stringMap.optional(),
+  tolerations: z.array(z.strictObject({
+    key: str.optional(),
+    operator: z.enum(['Equal', 'Exists']).optional(),
+    value: str.optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: num.optional(),
+  })).optional(),
+  // Kubernetes' own types: their fields are checked against the strict 1.27 schema at synth.
+  affinity: z.looseObject({}).optional(),
+  priorityClassName: str.optional(),
+  imagePullSecrets: z.array(str).optional(),
+  dnsPolicy: oneOf(DnsPolicy).optional(),
+  dnsConfig: z.strictObject({ nameservers: z.array(str).optional(), searches: z.array(str).optional(), options: stringMap.optional() }).optional(),
+  hostAliases: z.array(z.strictObject({ ip: str, hostnames: z.array(str) })).optional(),
+  schedulerName: str.optional(),
+  runtimeClassName: str.optional(),
+  enableServiceLinks: bool.optional(),
+  shareProcessNamespace: bool.optional(),
+  hostname: str.optional(),
+  subdomain: str.optional(),
+  topologySpreadConstraints: z.array(z.looseObject({})).optional(),
 });
 
 /**
@@ -243,6 +419,7 @@ export class PodTemplate {
       volumeNames.set(v.name, v);
     }
     problems.push(...this.referenceProblems(field));
+    problems.push(...schedulingProblems(field, this.props));
     const id = this.props.identity ?? {};
     for (const [name, value] of [['user', id.user], ['group', id.group], ['fsGroup', id.fsGroup]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
@@ -270,8 +447,7 @@ export class PodTemplate {
 
   /** The pod template with the given labels. */
   public toK8s(environment: Environment, labels: Record<string, string>, extraAnnotations: Record<string, string> = {}): k8s.PodTemplateSpec {
-    const id = this.props.identity ?? {};
-    const group = id.group ?? 10001;
+    const id = this.props.identity ?? DEFAULT_IDENTITY;
     const exceptions = [...this.initContainers, ...this.containers].flatMap((c) => c.exceptionList());
     const annotations: Record<string, string> = { ...this.annotations, ...extraAnnotations };
     if (exceptions.length) {
@@ -286,19 +462,42 @@ export class PodTemplate {
       metadata: { labels, annotations: Object.keys(annotations).length ? annotations : undefined },
       spec: {
         serviceAccountName: this.props.serviceAccountName,
-        automountServiceAccountToken: this.props.automountServiceAccountToken ?? false,
+        // A named account decides itself (ServiceAccount automountToken) unless the pod says.
+        automountServiceAccountToken: this.props.automountServiceAccountToken ?? (this.props.serviceAccountName === undefined ? false : undefined),
         terminationGracePeriodSeconds: this.props.terminationGracePeriodSeconds,
         securityContext: {
           runAsNonRoot: true,
-          runAsUser: id.user ?? 10001,
-          runAsGroup: group,
-          fsGroup: id.fsGroup ?? group,
+          runAsUser: id.user,
+          runAsGroup: id.group,
+          fsGroup: id.fsGroup ?? id.group,
           seccompProfile: { type: 'RuntimeDefault' },
         },
-        initContainers: this.initContainers.length ? this.initContainers.map((c) => c.toK8s(environment)) : undefined,
+        nodeSelector: this.props.nodeSelector,
+        tolerations: this.props.tolerations?.map((t) => ({ ...t })),
+        affinity: this.props.affinity,
+        priorityClassName: this.props.priorityClassName,
+        imagePullSecrets: this.props.imagePullSecrets?.map((name) => ({ name })),
+        dnsPolicy: this.props.dnsPolicy,
+        dnsConfig: this.props.dnsConfig && {
+          nameservers: this.props.dnsConfig.nameservers,
+          searches: this.props.dnsConfig.searches,
+          options: this.props.dnsConfig.options && Object.entries(this.props.dnsConfig.options).map(([name, value]) => ({ name, value: value === '' ? undefined : value })),
+        },
+        hostAliases: this.props.hostAliases?.map((h) => ({ ip: h.ip, hostnames: h.hostnames })),
+        schedulerName: this.props.schedulerName,
+        runtimeClassName: this.props.runtimeClassName,
+        enableServiceLinks: this.props.enableServiceLinks,
+        shareProcessNamespace: this.props.shareProcessNamespace,
+        hostname: this.props.hostname,
+        subdomain: this.props.subdomain,
+        // An init container runs alone, before the main containers: without resources of its
+        // own it gets theirs (their sum), which leaves the pod's scheduled size unchanged.
+        initContainers: this.initContainers.length
+          ? this.initContainers.map((c) => c.toK8s(environment, c.props.resources ? undefined : Resources.total(this.containers.map((m) => m.resources.scaled(environment.resourceScale)))))
+          : undefined,
         containers: this.containers.map((c) => c.toK8s(environment)),
         volumes: volumes.length ? volumes.map((v) => v.toK8s()) : undefined,
-        topologySpreadConstraints: this.spread.length ? this.spread : undefined,
+        topologySpreadConstraints: this.spread.length || this.props.topologySpreadConstraints?.length ? [...(this.props.topologySpreadConstraints ?? []), ...this.spread] : undefined,
       },
     };
   }
@@ -306,4 +505,51 @@ export class PodTemplate {
 
 function toContainer(c: Container | ContainerProps): Container {
   return c instanceof Container ? c : new Container(c);
+}
+
+/** Problems of the scheduling and DNS props. */
+function schedulingProblems(field: string, p: PodTemplateProps): Problem[] {
+  const problems: Problem[] = [];
+  (p.tolerations ?? []).forEach((t, i) => {
+    const at = `${field}.tolerations[${i}]`;
+    if (t.operator === 'Exists' && t.value !== undefined) {
+      problems.push({ field: `${at}.value`, value: t.value, message: 'must be empty with operator Exists', fix: 'drop the value, or use operator Equal' });
+    }
+    if (!t.key && t.operator !== 'Exists') {
+      problems.push({ field: `${at}.key`, value: t.key, message: 'may only be empty with operator Exists (tolerate every taint)', fix: 'name the taint key, or set operator: \'Exists\'' });
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      problems.push({ field: `${at}.tolerationSeconds`, value: t.tolerationSeconds, message: 'only applies to the NoExecute effect', fix: 'set effect: \'NoExecute\', or drop tolerationSeconds' });
+    }
+  });
+  for (const [key, value] of Object.entries(p.nodeSelector ?? {})) {
+    if (typeof value !== 'string') {
+      problems.push({ field: `${field}.nodeSelector.${key}`, value, message: 'must be a string', fix: 'quote the label value' });
+    }
+  }
+  (p.imagePullSecrets ?? []).forEach((name, i) => {
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+      problems.push({ field: `${field}.imagePullSecrets[${i}]`, value: name, message: 'is not a Secret name', fix: 'name the docker-registry Secret, e.g. "regcred"' });
+    }
+  });
+  if (p.dnsPolicy === DnsPolicy.NONE && !p.dnsConfig?.nameservers?.length) {
+    problems.push({ field: `${field}.dnsConfig.nameservers`, value: p.dnsConfig?.nameservers, message: 'is required with dnsPolicy None (the pod would have no resolver)', fix: 'list at least one name server, or use another dnsPolicy' });
+  }
+  if ((p.dnsConfig?.nameservers?.length ?? 0) > 3) {
+    problems.push({ field: `${field}.dnsConfig.nameservers`, value: p.dnsConfig?.nameservers, message: 'lists more than 3 name servers', fix: 'keep at most 3' });
+  }
+  if (p.terminationGracePeriodSeconds !== undefined && (!Number.isInteger(p.terminationGracePeriodSeconds) || p.terminationGracePeriodSeconds < 0)) {
+    problems.push({ field: `${field}.terminationGracePeriodSeconds`, value: p.terminationGracePeriodSeconds, message: 'must be a whole number >= 0', fix: 'give seconds, e.g. 30' });
+  }
+  for (const [name, value] of [['hostname', p.hostname], ['subdomain', p.subdomain]] as const) {
+    if (value !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+      problems.push({ field: `${field}.${name}`, value, message: 'must be a DNS-1123 label', fix: 'use lower-case letters, digits and \'-\', at most 63 characters' });
+    }
+  }
+  (p.hostAliases ?? []).forEach((h, i) => {
+    if (!h.hostnames?.length) {
+      problems.push({ field: `${field}.hostAliases[${i}].hostnames`, value: h.hostnames, message: 'is empty', fix: 'name at least one host' });
+    }
+  });
+  return problems;
 }

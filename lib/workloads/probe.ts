@@ -43,7 +43,7 @@ export const ProbeTimingSchema = z.strictObject({
 
 /** Runtime shape of {@link ProbeCheck}. @internal */
 export const ProbeCheckSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('http'), path: str.describe('give the HTTP path, e.g. "/healthz"'), port: portRef, scheme: z.enum(['HTTP', 'HTTPS']).optional() }),
+  z.strictObject({ kind: z.literal('http'), path: str.describe('give the HTTP path, e.g. "/healthz"'), port: portRef, scheme: z.enum(['HTTP', 'HTTPS']).optional(), headers: z.record(str, str).optional() }),
   z.strictObject({ kind: z.literal('tcp'), port: portRef }),
   z.strictObject({ kind: z.literal('grpc'), port: num.describe('give the container port number of the gRPC server'), service: str.optional() }),
   z.strictObject({ kind: z.literal('exec'), command: z.array(str).describe('give the command as an array of strings, e.g. ["cat", "/tmp/healthy"]') }),
@@ -60,6 +60,8 @@ export type ProbeCheck =
     readonly port: number | string;
     /** HTTP or HTTPS (certificates are not verified). */
     readonly scheme?: 'HTTP' | 'HTTPS';
+    /** HTTP headers sent with the request. */
+    readonly headers?: Record<string, string>;
   }
   | {
     /** A TCP connection. */
@@ -84,9 +86,9 @@ export type ProbeCheck =
 
 /** A liveness, readiness or startup probe. Nothing adds probes silently: a container has the ones it is given. */
 export class Probe {
-  /** An HTTP GET that succeeds on a 2xx or 3xx status. */
-  public static fromHttpGet(path: string, port: number | string, timing: ProbeTiming = {}, scheme?: 'HTTP' | 'HTTPS'): Probe {
-    return new Probe({ kind: 'http', path, port, scheme }, timing);
+  /** An HTTP GET that succeeds on a 2xx or 3xx status, with extra request headers if given. */
+  public static fromHttpGet(path: string, port: number | string, timing: ProbeTiming = {}, scheme?: 'HTTP' | 'HTTPS', headers?: Record<string, string>): Probe {
+    return new Probe({ kind: 'http', path, port, scheme, headers }, timing);
   }
   /** A TCP connect to a port (by number or by name). */
   public static fromTcpSocket(port: number | string, timing: ProbeTiming = {}): Probe {
@@ -187,6 +189,13 @@ export class Probe {
     if (this.check.kind === 'exec' && this.check.command.length === 0) {
       problems.push({ field: `${field}.command`, value: this.check.command, message: 'is empty', fix: 'give the command to run, e.g. ["cat", "/tmp/healthy"]' });
     }
+    if (this.check.kind === 'http') {
+      for (const name of Object.keys(this.check.headers ?? {})) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+          problems.push({ field: `${field}.headers.${name}`, value: name, message: 'is not an HTTP header name', fix: 'use letters, digits and -, e.g. "Custom-Header"' });
+        }
+      }
+    }
     if (this.check.kind === 'http' && !this.check.path.startsWith('/')) {
       problems.push({ field: `${field}.path`, value: this.check.path, message: 'must start with /', fix: `use "/${this.check.path}"` });
     }
@@ -200,7 +209,12 @@ export class Probe {
     const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
     const t = this.timing;
     return {
-      httpGet: c.kind === 'http' ? { path: c.path, port: port(c.port), scheme: c.scheme } : undefined,
+      httpGet: c.kind === 'http' ? {
+        path: c.path,
+        port: port(c.port),
+        scheme: c.scheme,
+        httpHeaders: c.headers && Object.keys(c.headers).length ? Object.entries(c.headers).map(([name, value]) => ({ name, value })) : undefined,
+      } : undefined,
       tcpSocket: c.kind === 'tcp' ? { port: port(c.port) } : undefined,
       grpc: c.kind === 'grpc' ? { port: c.port, service: c.service } : undefined,
       exec: c.kind === 'exec' ? { command: c.command } : undefined,

@@ -117,6 +117,23 @@ export class Resources {
     return checkArguments(new Resources({ cpu: Cpu.millis(cpu), memory: Memory.mebibytes(memory) }, true), refused);
   }
 
+  /**
+   * The sum of several containers' resources, exact (not scaled again); a CPU limit only if
+   * every one has one.
+   */
+  public static total(all: readonly Resources[]): Resources {
+    const cpu = all.reduce((n, r) => n + r.props.cpu.millicores, 0);
+    const memory = all.reduce((n, r) => n + r.props.memory.mebibytes, 0);
+    const memoryLimit = all.reduce((n, r) => n + r.memoryLimit.mebibytes, 0);
+    const cpuLimit = all.every((r) => r.props.cpuLimit) ? all.reduce((n, r) => n + r.props.cpuLimit!.millicores, 0) : undefined;
+    return new Resources({
+      cpu: Cpu.millis(cpu),
+      memory: Memory.mebibytes(memory),
+      memoryLimit: memoryLimit === memory ? undefined : Memory.mebibytes(memoryLimit),
+      cpuLimit: cpuLimit === undefined ? undefined : Cpu.millis(cpuLimit),
+    }, false);
+  }
+
   /** Exact amounts; not scaled by the environment. */
   public static of(props: ResourcesProps): Resources {
     const refused = schemaProblems(ResourcesPropsSchema, props);

@@ -79,6 +79,13 @@ export interface StatefulSetProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
+   * Whether a high-availability environment gives the pods the automatic PodDisruptionBudget
+   * (one pod down at a time). `false` when the workload has its own {@link DisruptionBudget}:
+   * two budgets over the same pods make the eviction API refuse every eviction, and are refused.
+   * @default true - a budget in a `highAvailability` environment with 2+ replicas
+   */
+  readonly disruptionBudget?: boolean;
+  /**
    * Name of the headless Service (the domain of the member DNS names).
    * @default - the StatefulSet's name
    */
@@ -133,6 +140,7 @@ export interface StatefulSetProps extends WorkloadProps {
 
 /** Runtime shape of {@link StatefulSetProps}; ranges and names are checked at synth. @internal */
 export const StatefulSetPropsSchema = z.strictObject({
+  disruptionBudget: z.boolean().optional(),
   ...WorkloadPropsSchema.shape,
   ports: z.array(ServicePortSchema).describe('give the named ports of the headless Service, e.g. [{ port: 6379, name: "redis" }]'),
   replicas: num.optional(),
@@ -204,7 +212,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
         ports: props.clientService.ports ?? props.ports,
       });
     }
-    this.disruptionBudget = applyHighAvailability(this, this.replicaCount);
+    this.disruptionBudget = applyHighAvailability(this, this.replicaCount, props.disruptionBudget ?? true);
   }
 
   /** Members the StatefulSet asks for; `undefined` once an autoscaler owns the count. */
@@ -273,7 +281,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
     // SRV records (_<port>._tcp.<service>) exist only for named ports.
     p.ports.forEach((port, i) => {
       if (!port.name && typeof port.targetPort !== 'string') {
-        problems.push({ field: `ports[${i}].name`, value: port.port, message: 'is missing: members are found by named ports (DNS SRV records)', fix: 'name the port, e.g. "redis"' });
+        problems.push({ field: `ports[${i}].name`, value: port.port, message: 'is missing: members are found by named ports (DNS SRV records)', fix: 'name the port, e.g. "redis" (or waive PLT076 with a reason)', rule: 'PLT076' });
       }
     });
     for (const ordinal of this.wiredOrdinals) {

@@ -13,7 +13,8 @@ export interface KeyToPath {
   /** File name, relative to the mount path. */
   readonly path: string;
   /**
-   * File mode (octal, e.g. 0o400).
+   * File mode (octal, e.g. 0o400); written as the decimal number (0o400 is 256), since JSON and
+   * the YAML the API server reads have no octal form.
    * @default - the volume's defaultMode
    */
   readonly mode?: number;
@@ -27,7 +28,8 @@ export interface ProjectedVolumeOptions {
    */
   readonly items?: KeyToPath[];
   /**
-   * Mode of the files (octal). Secrets default to owner-read-only.
+   * Mode of the files (octal); written as the decimal number (0o444 is 292, 0o400 is 256), since
+   * JSON and the YAML the API server reads have no octal form. Secrets default to owner-read-only.
    * @default 0o444 for ConfigMaps, 0o400 for Secrets
    */
   readonly defaultMode?: number;

@@ -1,7 +1,8 @@
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppChart } from '../core/app-chart';
+import { AppChart, labelProblems } from '../core/app-chart';
+import { standardLabelProblems } from '../core/placement';
 import { Container, ContainerProps } from './container';
 import { Environment } from '../core/environment';
 import { Names } from '../core/names';
@@ -27,6 +28,12 @@ export interface WorkloadProps extends PodTemplateProps {
    * @default - the primary container's image tag, else the app's version
    */
   readonly version?: string;
+  /**
+   * Extra labels on the object and its pods (e.g. `tier: backend`, `role: leader`); not in the
+   * selector, which keeps to the stable standard labels. Cannot replace a standard label.
+   * @default - the standard labels only
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /** Runtime shape of {@link WorkloadProps}; each workload kind adds its own fields to it. @internal */
@@ -35,6 +42,7 @@ export const WorkloadPropsSchema = z.strictObject({
   name: str.optional(),
   component: str.optional(),
   version: str.optional(),
+  labels: z.record(str, str).optional(),
 });
 
 /**
@@ -72,6 +80,8 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
       ...Names.dnsLabel('name', this.name),
       ...this.pod.problems('pod', this.environment),
       ...this.workloadProblems(),
+      ...labelProblems('labels', props.labels ?? {}),
+      ...standardLabelProblems('labels', props.labels ?? {}),
     ]);
   }
 
@@ -82,11 +92,14 @@ export abstract class Workload extends Construct implements kplus.IPodSelector, 
 
   /** The standard labels of the workload, its pods and its Services. */
   public get labels(): Record<string, string> {
-    return this.chart.labelsFor({
-      name: this.name,
-      component: this.props.component,
-      version: this.props.version ?? this.pod.primary?.image.tag,
-    });
+    return {
+      ...this.props.labels,
+      ...this.chart.labelsFor({
+        name: this.name,
+        component: this.props.component,
+        version: this.props.version ?? this.pod.primary?.image.tag,
+      }),
+    };
   }
 
   /** The selector: `app.kubernetes.io/name` and `instance` only. */

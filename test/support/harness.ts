@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { createPlatform } from '../../apps/platform';
 import { AppChart, Environment, Platform, SynthError } from '../../lib';
 import { assertStrictlyValid } from './strict-schema';
 
@@ -19,17 +20,30 @@ export interface RenderOptions {
   readonly app?: string;
   /** App version (the default `app.kubernetes.io/version`). @default '0.0.0' */
   readonly version?: string;
-}
-
-function platformFor(define: (chart: AppChart) => void, options: RenderOptions): Platform {
-  const env = options.environment ?? 'dev';
-  const environment = typeof env === 'string' ? ENV[env] : env;
-  return new Platform({ environments: [environment], stacks: [{ name: options.app ?? 'test', version: options.version, define }] });
+  /**
+   * Whether the policy engine and the delivery checks run. Off only for tests about something
+   * the engine would refuse for reasons beside their point (e.g. raw cdk8s-plus-27 pods, which
+   * cannot set a seccomp profile); construct checks and the strict schema always run.
+   * @default true
+   */
+  readonly policy?: boolean;
 }
 
 /**
- * Renders one stack in one environment, in memory (no files, no temp directories), and checks
- * every object against the strict Kubernetes 1.27 schema. Throws the SynthError on problems.
+ * The platform `npm run synth` runs (apps/platform.ts: construct checks, the strict schema, the
+ * policy engine, the delivery checks), with this one stack in this one environment.
+ */
+function platformFor(define: (chart: AppChart) => void, options: RenderOptions): Platform {
+  const env = options.environment ?? 'dev';
+  const environment = typeof env === 'string' ? ENV[env] : env;
+  const props = { environments: [environment], stacks: [{ name: options.app ?? 'test', version: options.version, define }] };
+  return options.policy === false ? new Platform(props) : createPlatform(props);
+}
+
+/**
+ * Renders one stack in one environment, in memory (no files, no temp directories), with every
+ * check `npm run synth` runs, and checks every object against the test's own strict Kubernetes
+ * 1.27 validators. Throws the SynthError on problems.
  */
 export function render(define: (chart: AppChart) => void, options: RenderOptions = {}): any[] {
   const objects = platformFor(define, options).render().manifests.map((m) => m.object);

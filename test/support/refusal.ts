@@ -26,7 +26,8 @@ export function expectRefusal(bad: BadInput): void {
   const problems = refusalOf(bad.platform);
   const prefix = `[${bad.path}] ${bad.field}: `;
   const got = `(got ${bad.value === undefined ? 'nothing' : JSON.stringify(bad.value)}). Fix: `;
-  const line = problems.find((p) => p.startsWith(prefix) && p.includes(got));
+  // A check that is policy names its rule before the field (`[path] PLT072 field: ...`).
+  const line = problems.map((p) => p.replace(/^(\[[^\]]*\] )PLT[0-9]{3} /, '$1')).find((p) => p.startsWith(prefix) && p.includes(got));
   if (!line) throw new Error(`expected a line starting ${JSON.stringify(prefix)} containing ${JSON.stringify(got)}, got:\n  ${problems.join('\n  ')}`);
   expect(line.slice(line.indexOf('. Fix: ') + 7).trim().length).toBeGreaterThan(3);
 }

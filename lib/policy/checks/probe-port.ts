@@ -17,7 +17,9 @@ export function probePortProblem(field: string, container: string, port: number 
     field,
     value: port,
     message: `is not a port of container ${container}`,
-    fix: `probe one of its ports (${declared.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port`,
+    fix: `probe one of its ports (${declared.map((x) => x.name ?? x.number).join(', ') || 'none declared'}) or declare the port${typeof port === 'number' ? ' (or waive PLT072 with a reason)' : ''}`,
+    // A named port must exist; a number works undeclared, so that one is policy (waivable).
+    rule: typeof port === 'number' ? 'PLT072' : undefined,
   };
 }
 
@@ -48,7 +50,8 @@ export function probeSettingsProblems(probes: ContainerProbes, field: (role: key
       field: field('liveness'),
       value,
       message: 'is identical to the readiness probe: a container that is merely busy gets restarted instead of taken out of rotation',
-      fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint',
+      fix: 'give liveness a longer period or higher failureThreshold, or check a cheaper endpoint (or waive PLT074 with a reason)',
+      rule: 'PLT074',
     });
   }
   return problems;

@@ -22,7 +22,7 @@ const VALUE_PATTERNS: readonly ValuePattern[] = [
 /** Name parts that mark a value as a credential (DB_PASS, MYSQL_PWD, AUTH, BEARER, api-key, ...). */
 const SECRET_WORDS = /^(pass|passwd|password|passphrase|pwd|secret|token|auth|bearer|apikey|credential|credentials|privatekey|accesskey|secretkey)$/;
 /** Name parts that mark a setting about a credential rather than the credential (DB_PASSWORD_FILE, AUTH_URL). */
-const META_WORDS = /^(file|path|dir|url|uri|host|port|endpoint|name|ref|enabled|enable|disabled|mode|type|method|provider|header|id|user|username|realm|issuer|scope|timeout|ttl|required|length|policy|key|keys|mount|source)$/;
+const META_WORDS = /^(file|path|dir|url|uri|host|port|endpoint|name|ref|enabled|enable|disabled|mode|type|method|provider|header|id|user|username|realm|issuer|scope|timeout|ttl|seconds|minutes|hours|days|ms|count|size|required|length|policy|key|keys|mount|source)$/;
 
 /** Pairs of name parts that name a credential even though `key` or `id` alone does not. */
 const SECRET_PAIRS = /^(apikey|privatekey|accesskey|secretkey|clientsecret|signingkey|encryptionkey|masterkey)$/;
@@ -37,10 +37,10 @@ export function isSecretName(name: string): boolean {
   return words.some((w) => SECRET_WORDS.test(w));
 }
 
-/** Values that are references or placeholders, not credentials: `$(VAR)`, `${VAR}`, `<...>`, booleans. */
+/** Values that are references or placeholders, not credentials: `$(VAR)`, `${VAR}`, `<...>`, booleans and flags (`1`, `0`: `MYSQL_ALLOW_EMPTY_PASSWORD=1`). */
 function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return v === '' || /^\$\(.+\)$/.test(v) || /^\$\{.+\}$/.test(v) || /^<.*>$/.test(v) || /^(true|false|yes|no|none|null|changeme-in-vault)$/i.test(v) || /^\*+$/.test(v);
+  return v === '' || /^\$\(.+\)$/.test(v) || /^\$\{.+\}$/.test(v) || /^<.*>$/.test(v) || /^(true|false|yes|no|none|null|0|1|changeme-in-vault)$/i.test(v) || /^\*+$/.test(v);
 }
 
 /** The credential patterns a value matches. */

@@ -179,7 +179,7 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }
   check: (context) => [...context.index.ofKind('RoleBinding'), ...context.index.ofKind('ClusterRoleBinding')].flatMap((binding) => {
     const ref = binding.object.roleRef ?? {};
     const name = ref.name;
-    const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name)
+    const exists = ref.kind === 'Role' ? context.index.find('Role', binding.namespace, name) ?? (binding.namespace === 'kube-system' && DEFAULT_KUBE_SYSTEM_ROLES.has(name) ? true : undefined)
       : context.index.find('ClusterRole', '', name) ?? (isDefaultClusterRole(String(name)) || undefined);
     const declared = [...(context.external.roles ?? []), ...declaredExternal({ owner: binding }, 'roles')];
     return exists || declared.includes(name) ? [] : [violation(binding, {
@@ -190,6 +190,9 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-team }
     })];
   }),
 });
+
+/** Roles every cluster has in kube-system. */
+const DEFAULT_KUBE_SYSTEM_ROLES = new Set(['extension-apiserver-authentication-reader']);
 
 /** Secret or ConfigMap names read by pods, skipping optional references. */
 function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Reference[] {
