@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
-import { OutputFolder } from './output-folder';
+import { FolderChanges, OutputFolder } from './output-folder';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
 import { YamlWriter } from './yaml-writer';
@@ -91,6 +91,11 @@ export interface Rendering {
   readonly files: Map<string, string>;
   readonly manifests: Manifest[];
   readonly warnings: string[];
+}
+
+/** The result of {@link Platform.synth}: the rendering, and what changed in each environment's folder. */
+export interface Synthesis extends Rendering {
+  readonly changes: FolderChanges[];
 }
 
 /** Thrown when a synth finds problems; lists all of them, one per line. */
@@ -211,14 +216,20 @@ export class Platform {
   }
 
   /**
-   * Renders and writes every selected environment under `outdir`, replacing each environment's
-   * folder. Nothing is written unless the whole render succeeded.
+   * Renders the selected environments and brings their folders under `outdir` up to date (see
+   * {@link OutputFolder}): under the folder's lock, taken first so that a second synth is refused
+   * at once; only after the whole render succeeded; writing only changed files, each atomically;
+   * removing only files an earlier synth wrote. A synth of some environments (`only`) touches only
+   * their folders.
    */
-  public synth(outdir: string): Rendering {
-    const rendering = this.render();
-    const envNames = new Set([...rendering.files.keys()].map((f) => f.split('/')[0]));
-    OutputFolder.sync(outdir, envNames, rendering.files);
-    return rendering;
+  public synth(outdir: string): Synthesis {
+    const folder = OutputFolder.open(outdir);
+    try {
+      const rendering = this.render();
+      return { ...rendering, changes: folder.update(rendering.files, this.props.only) };
+    } finally {
+      folder.close();
+    }
   }
 
   private selectedEnvironments(problems: string[]): Environment[] {
