@@ -7,5 +7,7 @@ export * from './platform';
 export * from './quantity';
 export * from './yaml-writer';
 export * from './output-folder';
+export * from './output-lock';
+export * from './synth-command';
 export * from './rendered-json';
 export * from './config-hash';
