@@ -229,6 +229,14 @@ describe('OutputFolder', () => {
       expect(tree(dir)).toEqual({ [INDEX]: OutputFolder.indexText(['dev/app/a.yaml']), 'dev/': '', 'dev/app/': '', 'dev/app/a.yaml': 'a2', 'dev/app/mine.txt': 'kept' });
     });
 
+    test("temporary files of the lock that killed processes left are removed, a running process's are not", async () => {
+      await withLiveProcess((pid) => {
+        write({ [`${OutputLock.FILE}.4194305.tmp`]: '{', [`${OutputLock.FILE}.4194306.stale`]: '{', [`${OutputLock.FILE}.${pid}.tmp`]: '{' });
+        OutputFolder.open(dir).close();
+        expect(Object.keys(tree(dir))).toEqual([`${OutputLock.FILE}.${pid}.tmp`]);
+      });
+    });
+
     test('an unreadable lock (no pid) is stale', () => {
       write({ [OutputLock.FILE]: 'garbage' });
       update({ 'dev/a': 'a' });

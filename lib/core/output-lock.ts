@@ -61,6 +61,7 @@ export class OutputLock {
     let stale: LockHolder | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
       if (linkNew(file, JSON.stringify(me))) {
+        removeLeftovers(outdir);
         return new OutputLock(file, me, stale);
       }
       const text = readIfExists(file);
@@ -129,6 +130,16 @@ function linkNew(file: string, content: string): boolean {
     throw e;
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Removes the lock's temporary files (`.synth.lock.<pid>.tmp`, `.stale`) that processes killed meanwhile left. */
+function removeLeftovers(outdir: string): void {
+  for (const name of fs.readdirSync(outdir)) {
+    const m = new RegExp(`^${OutputLock.FILE.replace(/\./g, '\\.')}\\.(\\d+)\\.(tmp|stale)$`).exec(name);
+    if (m && Number(m[1]) !== process.pid && isRunning({ pid: Number(m[1]), hostname: os.hostname(), started: '', command: '' }) === false) {
+      fs.rmSync(path.join(outdir, name), { force: true });
+    }
   }
 }
 
