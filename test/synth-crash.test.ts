@@ -110,7 +110,7 @@ describe('a fleet synth through the real cdk8s CLI, killed and run concurrently'
     await killWhen('after the first removal', () => !fs.existsSync(path.join(dist, 'dev', 'svc-0140')));
     const early = await killWhen('early in the writes', () => isNew('dev', 'svc-0050'));
     const middle = await killWhen('half-way', () => isNew('prod', 'svc-0050'));
-    const late = await killWhen('late in the writes', () => isNew('stage', 'svc-0100'));
+    const late = await killWhen('late in the writes', () => isNew('stage', 'svc-0060'));
     // The kills landed inside the writes: each left both new and old files.
     for (const point of [early, middle, late]) expect(point.new > 0 && point.old > 0).toBe(true);
     expect(middle.new).toBeGreaterThan(early.new);
