@@ -237,6 +237,18 @@ describe('OutputFolder', () => {
       });
     });
 
+    test('the record of a crashed synth survives a synth that takes its lock over and then fails', () => {
+      update({ 'dev/app/a.yaml': 'a' });
+      write({
+        [OutputLock.FILE]: JSON.stringify({ pid: 4194305, hostname: os.hostname(), started: 'x', command: 'y', creating: ['dev/app/b.yaml'] }),
+        'dev/app/b.yaml': 'created by the crashed synth',
+      });
+      OutputFolder.open(dir).close(); // e.g. the render failed
+      expect(JSON.parse(fs.readFileSync(path.join(dir, OutputLock.FILE), 'utf8'))).toMatchObject({ pid: process.pid, creating: ['dev/app/b.yaml'] });
+      expect(update({ 'dev/app/a.yaml': 'a' })).toEqual([{ folder: 'dev', written: 0, unchanged: 1, removed: 1 }]);
+      expect(tree(dir)).toEqual({ [INDEX]: OutputFolder.indexText(['dev/app/a.yaml']), 'dev/': '', 'dev/app/': '', 'dev/app/a.yaml': 'a' });
+    });
+
     test('an unreadable lock (no pid) is stale', () => {
       write({ [OutputLock.FILE]: 'garbage' });
       update({ 'dev/a': 'a' });

@@ -65,6 +65,8 @@ export class OutputFolder {
 
   /** Whether files are being changed: a failure then leaves the lock, whose record lets the next synth repair the folder. */
   private writing = false;
+  /** Whether update() completed. */
+  private updated = false;
 
   private constructor(
     /** The output directory. */
@@ -117,7 +119,8 @@ export class OutputFolder {
     this.writing = true;
     try {
       if (this.lock.stale) this.removeTemporaryFiles(roots);
-      const creating = changed.filter((f) => !generated.has(f));
+      // What a crashed synth was creating stays on record until the new index lists it.
+      const creating = [...this.inheritedRecord(), ...changed.filter((f) => !generated.has(f))];
       if (creating.length) this.lock.record(creating);
       // Stale files first: one of them may stand where a new file needs a folder.
       for (const file of stale) {
@@ -142,15 +145,29 @@ export class OutputFolder {
       throw error;
     }
     this.writing = false;
+    this.updated = true;
     const folders = roots ?? [...counts.keys()].sort();
     return folders.map((folder) => ({ folder, ...counts.get(folder)! }));
   }
 
-  /** Releases the lock (unless a failed update left it as a record for the next synth). */
+  /**
+   * Releases the lock, unless it is a record the next synth needs: of a failed update, or of a
+   * crashed synth whose lock was taken over by a synth that then failed before updating.
+   */
   public close(): void {
     if (this.writing) return;
+    const inherited = this.updated ? [] : this.inheritedRecord();
+    if (inherited.length) {
+      this.lock.record(inherited);
+      return;
+    }
     this.lock.release();
     if (this.created) removeEmptyFolder(this.outdir);
+  }
+
+  /** The files a crashed synth whose lock was taken over was creating. */
+  private inheritedRecord(): string[] {
+    return (this.lock.stale?.creating ?? []).filter(isOutputPath);
   }
 
   /**
