@@ -315,7 +315,18 @@ function analyze(spec: AuditPolicySpec): AuditPolicyAnalysis {
   rules.forEach((r, i) => ruleProblems(r, `rules[${i}]`, errors, warnings));
   if (errors.length) return { errors, warnings };
 
-  const firstMatch = (req: Request) => rules.findIndex((r) => matches(r, req));
+  // A rule's user, group and verb conditions are the same for every target: check them once per
+  // principal and verb, then only the target conditions of the rules that pass.
+  let principal = '';
+  let candidates: number[] = [];
+  const firstMatch = (req: Request) => {
+    const key = `${req.user}\0${req.userGroup ?? '\0'}\0${req.verb}`;
+    if (key !== principal) {
+      principal = key;
+      candidates = rules.flatMap((r, i) => (matchesPrincipal(r, req) ? [i] : []));
+    }
+    return candidates.find((i) => matchesTarget(rules[i], req)) ?? -1;
+  };
   const reached = rules.map(() => false);
   const sensitive = rules.map(() => new Set<string>());
   const bodiesOfReads = rules.map(() => new Set<string>());
@@ -431,9 +442,18 @@ function stageProblems(field: string, stages: readonly string[] | undefined, err
 
 /** kube-apiserver's rule matching (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go). */
 function matches(rule: AuditRule, req: Request): boolean {
+  return matchesPrincipal(rule, req) && matchesTarget(rule, req);
+}
+
+/** The user, group and verb conditions of a rule. */
+function matchesPrincipal(rule: AuditRule, req: Request): boolean {
   if (rule.users?.length && !rule.users.includes(req.user)) return false;
   if (rule.userGroups?.length && !(req.userGroup !== undefined && rule.userGroups.includes(req.userGroup))) return false;
-  if (rule.verbs?.length && !rule.verbs.includes(req.verb)) return false;
+  return !(rule.verbs?.length && !rule.verbs.includes(req.verb));
+}
+
+/** The resource, namespace and URL conditions of a rule. */
+function matchesTarget(rule: AuditRule, req: Request): boolean {
   if (rule.resources?.length || rule.namespaces?.length) {
     const r = req.resource;
     if (!r) return false;
