@@ -174,6 +174,14 @@ interface Row {
   ratioToHelm?: number;
 }
 
+/**
+ * Writes dirty pages back to disk between runs (`sync`, not timed), so that the files one run
+ * created are not flushed during, and charged to, the next run.
+ */
+function settle(): void {
+  execFileSync('sync');
+}
+
 /** Runs of the shipped stacks through the CLI, and of the CLI running an empty app, alternating. */
 interface StartupRow {
   run: string;
@@ -200,11 +208,13 @@ async function shippedStacks(reps: number): Promise<StartupRow[]> {
   ];
   process.stdout.write('shipped stacks: warm-up');
   for (const [, run] of runs) await run();
+  settle();
   const samples = runs.map((): Measurement[] => []);
   for (let rep = 0; rep < reps; rep++) {
     for (let i = 0; i < runs.length; i++) {
       const k = (rep + i) % runs.length;
       samples[k].push(await runs[k][1]());
+      settle();
     }
     process.stdout.write(` ${rep + 1}`);
   }
@@ -288,13 +298,17 @@ async function main(): Promise<void> {
       renderers.push(toolRenderer('kubectl kustomize', kubectl, writeKustomizeTree(path.join(dir, 'kustomize'), devObjects, profiles, services), dir));
     }
     process.stdout.write(`N=${n}: warm-up`);
-    for (const r of renderers) await r.run();
+    for (const r of renderers) {
+      await r.run();
+      settle();
+    }
     const samples = new Map<string, Measurement[]>(renderers.map((r) => [r.name, []]));
     for (let rep = 0; rep < options.reps; rep++) {
       // Alternate the order (A B C, B C A, ...) so that drift between runs hits every renderer.
       for (let i = 0; i < renderers.length; i++) {
         const r = renderers[(rep + i) % renderers.length];
         samples.get(r.name)!.push(await r.run());
+        settle();
       }
       process.stdout.write(` ${rep + 1}`);
     }
