@@ -207,6 +207,20 @@ describe('OutputFolder', () => {
       expect(() => OutputFolder.open(dir)).toThrow(/pid 1 on elsewhere/);
     });
 
+    test('a lock of a zombie (killed, not yet reaped) is stale', async () => {
+      // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never reaps it.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))));
+        for (let i = 0; i < 100 && !/\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 10));
+        write({ [OutputLock.FILE]: JSON.stringify({ pid, hostname: os.hostname(), started: 'x', command: 'y' }) });
+        OutputFolder.open(dir).close();
+        expect(tree(dir)).toEqual({});
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    });
+
     test('a lock whose pid now belongs to another process (started later) is stale', async () => {
       await withLiveProcess((pid) => {
         write({ [OutputLock.FILE]: JSON.stringify({ pid, hostname: os.hostname(), startTime: 1, started: 'x', command: 'y' }) });

@@ -172,16 +172,25 @@ function isRunning(holder: LockHolder): boolean | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  const startTime = startTimeOf(holder.pid);
-  return holder.startTime === undefined || startTime === undefined || startTime === holder.startTime;
+  const stat = procStat(holder.pid);
+  if (!stat) return true;
+  // A killed process whose parent died too stays a zombie until init reaps it: it holds nothing.
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return holder.startTime === undefined || stat.startTime === holder.startTime;
 }
 
-/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), where there is a /proc. */
+/** Start time of a process in clock ticks since boot, where there is a /proc. */
 function startTimeOf(pid: number): number | undefined {
+  return procStat(pid)?.startTime;
+}
+
+/** State (field 3) and start time (field 22) of a process from /proc/<pid>/stat, where there is a /proc. */
+function procStat(pid: number): { state: string; startTime: number } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces and parentheses) start at field 3.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
