@@ -1,16 +1,7 @@
-import { environmentsFromEnv, SynthError } from '../lib';
+import { environmentsFromEnv, synthCommand } from '../lib';
 import { createPlatform } from './platform';
 
-// Entry point of `cdk8s synth` (see cdk8s.yaml). The CLI passes the output folder in CDK8S_OUTDIR.
-const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-try {
-  const { files, warnings } = createPlatform({ only: environmentsFromEnv(process.env.PLATFORM_ENVIRONMENTS) }).synth(outdir);
-  for (const warning of warnings) {
-    console.error(`warning: ${warning}`);
-  }
-  console.error(`wrote ${files.size} manifests to ${outdir}/`);
-} catch (e) {
-  if (!(e instanceof SynthError)) throw e;
-  console.error(e.message);
-  process.exitCode = 1;
-}
+// Entry point of `cdk8s synth` (see cdk8s.yaml): the CLI's `output` (.cdk8s-out) is a scratch
+// folder it may delete; the platform writes dist/ itself, changing nothing unless the synth
+// succeeds (see the README, "Output").
+process.exitCode = synthCommand(createPlatform({ only: environmentsFromEnv(process.env.PLATFORM_ENVIRONMENTS) }), { outdir: 'dist', cliOutput: '.cdk8s-out' });

@@ -1,15 +1,8 @@
-import { SynthError } from '../lib';
+import { synthCommand } from '../lib';
 import { fleetPlatform } from './fleet';
 
-// The benchmark's cdk8s renderer: `FLEET_SIZE` services rendered by `Platform.synth`, the code
-// path `cdk8s synth` runs for the shipped stacks, into `FLEET_OUTDIR`.
+// The benchmark's cdk8s app: `FLEET_SIZE` services, run like apps/main.ts (by `cdk8s synth` with
+// `output: .cdk8s-out` in the bench's cdk8s.yaml, writing `dist/` of the working directory), or
+// directly with `FLEET_OUTDIR` as the output folder.
 const size = Number(process.env.FLEET_SIZE ?? '10');
-const outdir = process.env.FLEET_OUTDIR ?? 'fleet-out';
-try {
-  const { files } = fleetPlatform(size).synth(outdir);
-  console.error(`wrote ${files.size} manifests to ${outdir}/`);
-} catch (e) {
-  if (!(e instanceof SynthError)) throw e;
-  console.error(e.message);
-  process.exitCode = 1;
-}
+process.exitCode = synthCommand(fleetPlatform(size, process.env.FLEET_TAG), { outdir: process.env.FLEET_OUTDIR ?? 'dist', cliOutput: '.cdk8s-out' });

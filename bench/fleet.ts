@@ -39,10 +39,10 @@ export const APP_CONF = 'listen = 0.0.0.0:8080\nlog_dir = /var/log/app\n';
  * Service, and a NetworkPolicy letting the ingress controller in; stage and prod add a
  * HorizontalPodAutoscaler (autoscaling) and a PodDisruptionBudget (high availability).
  */
-export function fleetService(name: string): StackDefinition {
+export function fleetService(name: string, tag = APP_TAG): StackDefinition {
   return {
     name,
-    version: APP_TAG,
+    version: tag,
     define(chart) {
       const env = chart.environment;
       const config = new ConfigMap(chart, 'config', {
@@ -56,7 +56,7 @@ export function fleetService(name: string): StackDefinition {
         component: 'api',
         containers: [{
           name: 'app',
-          image: imageFor(`${APP_REGISTRY}/${name}`, APP_TAG, env),
+          image: imageFor(`${APP_REGISTRY}/${name}`, tag, env),
           ports: [{ number: 8080, name: 'http' }],
           env: {
             LOG_LEVEL: EnvValue.fromConfigMap(config.name, 'LOG_LEVEL'),
@@ -99,16 +99,16 @@ export const fleetBaseline: StackDefinition = {
   },
 };
 
-/** The fleet: the baseline and `n` services. */
-export function fleetStacks(n: number): StackDefinition[] {
-  return [fleetBaseline, ...Array.from({ length: n }, (_, i) => fleetService(serviceName(i)))];
+/** The fleet: the baseline and `n` services, released as `tag` (a new tag changes every service's files). */
+export function fleetStacks(n: number, tag = APP_TAG): StackDefinition[] {
+  return [fleetBaseline, ...Array.from({ length: n }, (_, i) => fleetService(serviceName(i), tag))];
 }
 
 /**
  * The fleet's Platform, as `cdk8s synth` runs the shipped one: every environment, the policy
  * engine (told that the database Secrets are made outside the repository).
  */
-export function fleetPlatform(n: number): Platform {
+export function fleetPlatform(n: number, tag = APP_TAG): Platform {
   const secrets = Array.from({ length: n }, (_, i) => `${serviceName(i)}-db`);
-  return new Platform({ environments: FLEET_ENVIRONMENTS, stacks: fleetStacks(n), checks: [new PolicyEngine({ external: { secrets } })] });
+  return new Platform({ environments: FLEET_ENVIRONMENTS, stacks: fleetStacks(n, tag), checks: [new PolicyEngine({ external: { secrets } })] });
 }

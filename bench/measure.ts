@@ -1,7 +1,10 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 
-/** Wall time and peak resident memory of one child process. */
+/**
+ * Wall time and peak resident memory of one child process. With GNU time, the peak is the highest
+ * of the process and each of its descendants (e.g. the cdk8s CLI and the app it runs), not their sum.
+ */
 export interface Measurement {
   readonly seconds: number;
   /** Peak RSS in MiB (from GNU time, or VmHWM polled from /proc). */
@@ -14,6 +17,11 @@ export interface MeasureOptions {
   readonly env?: Record<string, string>;
   /** File the child's stdout is written to. */
   readonly stdoutFile?: string;
+  /**
+   * Working directory of the child.
+   * @default - the bench's
+   */
+  readonly cwd?: string;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -26,7 +34,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
   const stdout = options.stdoutFile ? fs.openSync(options.stdoutFile, 'w') : 'ignore';
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env: { ...process.env, ...options.env }, stdio: ['ignore', stdout, 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
     let polledKiB = 0;
     child.stderr!.on('data', (d) => { stderr += d; });

@@ -11,11 +11,15 @@ import { measure, Measurement } from './measure';
 import { fleetProfiles } from './profile';
 
 // `npm run bench [-- --sizes 10,100,1000 --reps 5 --kustomize-max 300]`: renders a fleet of N
-// services for dev, stage and prod with the library (Platform.synth, as `cdk8s synth` runs it),
-// with `helm template` and with `kubectl kustomize`, alternating the renderers in each
-// repetition, checks they produce the same objects, and prints medians.
+// services for dev, stage and prod with the library through the real `cdk8s synth` CLI (over its
+// previous output, and into an empty folder), with the app alone (no CLI), with `helm template`
+// and with `kubectl kustomize`, alternating the renderers in each repetition, checks they produce
+// the same objects, and prints medians; then the shipped stacks through the CLI against the CLI
+// running an empty app, and what creating, replacing and reading the fleet's files costs here.
 
 const ROOT = path.join(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+const SYNTH = ['synth', '--check-upgrade=false'];
 const WORK = path.join(ROOT, 'node_modules', '.cache', 'k8s-bench');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const ENVIRONMENTS = FLEET_ENVIRONMENTS.map((e) => e.name);
@@ -71,25 +75,45 @@ function countKinds(text: string): number {
   return text.match(/^kind: /gm)?.length ?? 0;
 }
 
+/** A cdk8s project folder: a cdk8s.yaml running `app`, with the CLI's scratch output as in the repository's. */
+function cdk8sProject(dir: string, app: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(app)}\noutput: .cdk8s-out\n`);
+  return dir;
+}
+
 /**
- * The library through `Platform.synth`, as `cdk8s synth` runs it. `fresh`: into a new, empty
- * folder (a clean checkout without dist/); else over the previous run's output (dist/ is
- * committed, so this is what CI and developers run: only changed files are written). Fresh
- * folders are deleted only after all runs of a size: deleting thousands of files just before a
- * run slows this disk's writes down by several times, which is the deletion's cost, not the synth's.
+ * The library, as `npm run synth` runs it: the real `cdk8s synth` CLI (without npx) running
+ * build/bench/fleet-main.js, which writes `dist/` of its project folder. `fresh`: a new project
+ * (no dist/ yet, as in a clean checkout without it); else over the previous run's output (dist/ is
+ * committed, so this is what CI and developers run: only changed files are written). `direct`:
+ * the app alone (`node build/bench/fleet-main.js`), without the CLI, over its previous output.
+ * Fresh folders are deleted only after all runs of a size: deleting thousands of files just before
+ * a run slows this disk's writes down by several times, which is the deletion's cost, not the synth's.
  */
-function cdk8sRenderer(n: number, dir: string, fresh: boolean): Renderer & { cleanUp(): void } {
+function cdk8sRenderer(n: number, dir: string, mode: 'previous' | 'fresh' | 'direct'): Renderer & { cleanUp(): void } {
   let runs = 0;
-  const outdir = () => path.join(dir, fresh ? `cdk8s-fresh-${runs}` : 'cdk8s-out');
+  const app = path.join(ROOT, 'build', 'bench', 'fleet-main.js');
+  const project = () => path.join(dir, mode === 'fresh' ? `cli-fresh-${runs}` : mode === 'direct' ? 'direct' : 'cli-previous');
+  const outdir = () => path.join(project(), 'dist');
   const files = (env: string) => fs.readdirSync(path.join(outdir(), env)).flatMap((app) => fs.readdirSync(path.join(outdir(), env, app)).map((f) => path.join(outdir(), env, app, f)));
   const cleanUp = () => {
-    for (const f of fs.readdirSync(dir)) if (f.startsWith('cdk8s-fresh-')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    for (const f of fs.readdirSync(dir)) if (f.startsWith('cli-fresh-')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  };
+  const names = {
+    previous: 'cdk8s synth (CLI), over previous output',
+    fresh: 'cdk8s synth (CLI), empty output folder',
+    direct: 'fleet app alone (no CLI), over previous output',
   };
   return {
-    name: fresh ? 'cdk8s synth, empty output folder' : 'cdk8s synth, over previous output',
+    name: names[mode],
     run: () => {
-      if (fresh) runs++;
-      return measure(process.execPath, [path.join(ROOT, 'build', 'bench', 'fleet-main.js')], { env: { FLEET_SIZE: String(n), FLEET_OUTDIR: outdir() } });
+      if (mode === 'fresh') runs++;
+      if (mode === 'direct') {
+        fs.mkdirSync(project(), { recursive: true });
+        return measure(process.execPath, [app], { cwd: project(), env: { FLEET_SIZE: String(n) } });
+      }
+      return measure(CDK8S, SYNTH, { cwd: cdk8sProject(project(), app), env: { FLEET_SIZE: String(n) } });
     },
     count: () => new Map(ENVIRONMENTS.map((env) => [env, files(env).length])),
     objects: () => new Map(ENVIRONMENTS.map((env) => [env, files(env).flatMap((f) => parseDocs(fs.readFileSync(f, 'utf8')))])),
@@ -150,6 +174,93 @@ interface Row {
   ratioToHelm?: number;
 }
 
+/**
+ * Writes dirty pages back to disk between runs (`sync`, not timed), so that the files one run
+ * created are not flushed during, and charged to, the next run.
+ */
+function settle(): void {
+  execFileSync('sync');
+}
+
+/** Runs of the shipped stacks through the CLI, and of the CLI running an empty app, alternating. */
+interface StartupRow {
+  run: string;
+  seconds: number[];
+  medianSeconds: number;
+  maxPeakRssMiB: number;
+  ratioToEmptyApp: number;
+}
+
+/**
+ * `npm run synth` without its compile step: the CLI running the shipped app over a copy of the
+ * committed dist/ (nothing to write when dist/ is up to date), against the CLI running an app that
+ * renders nothing (the CLI's own cost: start-up, running a node process, listing the output).
+ */
+async function shippedStacks(reps: number): Promise<StartupRow[]> {
+  const dir = path.join(WORK, 'shipped');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const stacks = cdk8sProject(path.join(dir, 'stacks'), path.join(ROOT, 'build', 'apps', 'main.js'));
+  fs.cpSync(path.join(ROOT, 'dist'), path.join(stacks, 'dist'), { recursive: true });
+  const empty = cdk8sProject(path.join(dir, 'empty'), path.join(ROOT, 'build', 'bench', 'empty-app.js'));
+  const runs: [string, () => Promise<Measurement>][] = [
+    ['cdk8s synth (CLI), shipped stacks over dist/', () => measure(CDK8S, SYNTH, { cwd: stacks })],
+    ['cdk8s synth (CLI), empty app', () => measure(CDK8S, SYNTH, { cwd: empty })],
+  ];
+  process.stdout.write('shipped stacks: warm-up');
+  for (const [, run] of runs) await run();
+  settle();
+  const samples = runs.map((): Measurement[] => []);
+  for (let rep = 0; rep < reps; rep++) {
+    for (let i = 0; i < runs.length; i++) {
+      const k = (rep + i) % runs.length;
+      samples[k].push(await runs[k][1]());
+      settle();
+    }
+    process.stdout.write(` ${rep + 1}`);
+  }
+  process.stdout.write('\n');
+  return runs.map(([run], k) => ({
+    run,
+    seconds: samples[k].map((m) => m.seconds),
+    medianSeconds: median(samples[k].map((m) => m.seconds)),
+    maxPeakRssMiB: Math.max(...samples[k].map((m) => m.peakRssMiB)),
+    ratioToEmptyApp: median(samples[k].map((m, i) => m.seconds / samples[1][i].seconds)),
+  }));
+}
+
+/**
+ * What the file system costs for the fleet's files (one run each, in this process): creating them
+ * in a new folder, directly and as the synth does (a temporary file, then a rename), overwriting
+ * them in place, replacing them as the synth does, and reading them back (what a synth over an
+ * up-to-date output does).
+ */
+function fileSystemFigures(files: Map<string, string>, dir: string): { operation: string; seconds: number }[] {
+  const time = (body: () => void) => {
+    const start = process.hrtime.bigint();
+    body();
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const folders = [...new Set([...files.keys()].map((f) => path.dirname(f)))];
+  const target = (root: string, file: string) => path.join(dir, root, file);
+  const mkdirs = (root: string) => folders.forEach((f) => fs.mkdirSync(path.join(dir, root, f), { recursive: true }));
+  let tmp = 0;
+  const atomic = (file: string, content: string) => {
+    const t = path.join(path.dirname(file), `.bench-${tmp++}.synth-tmp`);
+    fs.writeFileSync(t, content);
+    fs.renameSync(t, file);
+  };
+  fs.rmSync(dir, { recursive: true, force: true });
+  const rows = [
+    { operation: 'create in a new folder (write)', seconds: time(() => { mkdirs('a'); files.forEach((c, f) => fs.writeFileSync(target('a', f), c)); }) },
+    { operation: 'create in a new folder (temporary file + rename, as the synth)', seconds: time(() => { mkdirs('b'); files.forEach((c, f) => atomic(target('b', f), c)); }) },
+    { operation: 'overwrite in place (write, not atomic)', seconds: time(() => files.forEach((c, f) => fs.writeFileSync(target('a', f), c))) },
+    { operation: 'replace (temporary file + rename, as the synth)', seconds: time(() => files.forEach((c, f) => atomic(target('b', f), c))) },
+    { operation: 'read and compare (as the synth over an up-to-date output)', seconds: time(() => files.forEach((c, f) => { if (fs.readFileSync(target('b', f), 'utf8') !== c) throw new Error(f); })) },
+  ];
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const helm = toolPath('helm');
@@ -171,11 +282,12 @@ async function main(): Promise<void> {
     const dir = path.join(WORK, `n${n}`);
     fs.mkdirSync(dir, { recursive: true });
     const services = Array.from({ length: n }, (_, i) => serviceName(i));
-    const fresh = cdk8sRenderer(n, dir, true);
+    const fresh = cdk8sRenderer(n, dir, 'fresh');
     fresh.cleanUp();
     const renderers = [
-      cdk8sRenderer(n, dir, false),
+      cdk8sRenderer(n, dir, 'previous'),
       fresh,
+      cdk8sRenderer(n, dir, 'direct'),
       toolRenderer('helm template', helm, writeHelmChart(path.join(dir, 'chart'), profiles, services), dir),
     ];
     if (n <= options.kustomizeMax) {
@@ -186,13 +298,17 @@ async function main(): Promise<void> {
       renderers.push(toolRenderer('kubectl kustomize', kubectl, writeKustomizeTree(path.join(dir, 'kustomize'), devObjects, profiles, services), dir));
     }
     process.stdout.write(`N=${n}: warm-up`);
-    for (const r of renderers) await r.run();
+    for (const r of renderers) {
+      await r.run();
+      settle();
+    }
     const samples = new Map<string, Measurement[]>(renderers.map((r) => [r.name, []]));
     for (let rep = 0; rep < options.reps; rep++) {
       // Alternate the order (A B C, B C A, ...) so that drift between runs hits every renderer.
       for (let i = 0; i < renderers.length; i++) {
         const r = renderers[(rep + i) % renderers.length];
         samples.get(r.name)!.push(await r.run());
+        settle();
       }
       process.stdout.write(` ${rep + 1}`);
     }
@@ -254,16 +370,30 @@ async function main(): Promise<void> {
     console.log(`\ngrowth exponent of the median time from N=${from} to N=${to} (1 = linear, 2 = quadratic):`);
     for (const [renderer, k] of growth) console.log(`  ${renderer}: ${k.toFixed(2)}`);
   }
-  const fleet = rows.filter((r) => r.n === 1000 && r.renderer.startsWith('cdk8s'));
-  if (fleet.length) console.log('\ntargets for the 1000-service fleet (issue 8): faster than helm (ratio < 1.0), peak RSS <= 300 MiB');
-  for (const r of fleet) {
-    const ok = r.ratioToHelm! < 1 && r.maxPeakRssMiB <= 300;
-    console.log(`  ${ok ? 'met' : 'NOT met'}: ${r.renderer}, ratio ${r.ratioToHelm!.toFixed(2)}, ${Math.round(r.maxPeakRssMiB)} MiB`);
+
+  const startup = await shippedStacks(options.reps);
+  console.log('\n| run | median wall time | peak RSS | paired time ratio to the empty app |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of startup) console.log(`| ${r.run} | ${r.medianSeconds.toFixed(2)} s | ${Math.round(r.maxPeakRssMiB)} MiB | ${r.ratioToEmptyApp.toFixed(2)} |`);
+
+  const largest = Math.max(...options.sizes);
+  const fleetFiles = fleetPlatform(largest).render().files;
+  const fileSystem = fileSystemFigures(fleetFiles, path.join(WORK, 'file-system'));
+  console.log(`\nfile system, the ${fleetFiles.size} files of the N=${largest} fleet (one run each):`);
+  for (const r of fileSystem) console.log(`  ${r.operation}: ${r.seconds.toFixed(2)} s`);
+
+  const headline = rows.find((r) => r.n === 1000 && r.renderer === 'cdk8s synth (CLI), over previous output');
+  const shipped = startup[0];
+  console.log('\ntargets (issue 11): 1000-service fleet through the CLI over its previous output: ratio to helm < 1.0, peak RSS <= 300 MiB; shipped stacks within 1.3x of the CLI on an empty app');
+  if (headline) {
+    const ok = headline.ratioToHelm! < 1 && headline.maxPeakRssMiB <= 300;
+    console.log(`  ${ok ? 'met' : 'NOT met'}: ${headline.renderer}, ratio ${headline.ratioToHelm!.toFixed(2)}, ${Math.round(headline.maxPeakRssMiB)} MiB`);
   }
+  console.log(`  ${shipped.ratioToEmptyApp <= 1.3 ? 'met' : 'NOT met'}: ${shipped.run}, ratio ${shipped.ratioToEmptyApp.toFixed(2)}`);
 
   fs.mkdirSync(RESULTS, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const result = { date: new Date().toISOString(), options, versions, rows, growth: Object.fromEntries(growth), growthFrom: from, growthTo: to, problems };
+  const result = { date: new Date().toISOString(), options, versions, rows, startup, fileSystem, growth: Object.fromEntries(growth), growthFrom: from, growthTo: to, problems };
   for (const file of [`${stamp}.json`, 'latest.json']) fs.writeFileSync(path.join(RESULTS, file), JSON.stringify(result, null, 2) + '\n');
   console.log(`\nresults: bench/results/${stamp}.json`);
   if (problems.length) {

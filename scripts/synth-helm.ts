@@ -7,7 +7,7 @@
  * `cdk8s.yaml` without `imports:`: otherwise the CLI downloads every imported CRD into the chart's
  * `crds/`, and those CRDs belong to their operators (Argo CD, Prometheus Operator), not to the apps.
  * Afterwards the chart keeps the app manifests only: the Argo CD bootstrap, files that are not
- * API objects and the kustomizations are removed, and `{{` is escaped so that Helm renders every
+ * API objects, the kustomizations and the synth's index are removed, and `{{` is escaped so that Helm renders every
  * manifest byte for byte.
  */
 import { execFileSync } from 'child_process';
@@ -16,6 +16,7 @@ import * as path from 'path';
 import { environments } from '../apps/environments';
 import { CONTROL_PLANE_FILES } from '../apps/stacks';
 import { KUSTOMIZATION_FILE } from '../lib';
+import { OutputFolder } from '../lib/core/output-folder';
 
 /** The project root: the nearest folder with a cdk8s.yaml (this file runs from scripts/ or build/scripts/). */
 const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((d) => fs.existsSync(path.join(d, 'cdk8s.yaml')))!;
@@ -51,6 +52,8 @@ export function keepAppManifests(chartDir: string, environment: string): void {
   for (const app of NOT_IN_CHART) {
     fs.rmSync(path.join(chartDir, 'templates', environment, app), { recursive: true, force: true });
   }
+  // The synth's index of what it wrote: bookkeeping of an output folder, not part of a chart.
+  fs.rmSync(path.join(chartDir, 'templates', OutputFolder.INDEX_FILE), { force: true });
   for (const file of filesUnder(path.join(chartDir, 'templates'))) {
     if (path.basename(file) === KUSTOMIZATION_FILE) {
       fs.rmSync(file);

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPlatform } from '../apps/platform';
 import { stacks } from '../apps/stacks';
 import { AppChart, ConfigMap, Deployment, EnvValue, Kustomization, Platform, PolicyEngine, Probe, Service } from '../lib';
+import { OutputFolder } from '../lib/core/output-folder';
 import { ENV } from './support/harness';
 
 /** Every file under a folder, relative path → bytes. */
@@ -29,7 +30,7 @@ test('two synths of every environment write byte-identical trees of valid YAML',
     const first = readTree(a);
     const second = readTree(b);
     expect([...first.keys()]).toEqual([...second.keys()]);
-    expect(new Set([...first.keys()].map((f) => f.split(path.sep)[0]))).toEqual(new Set(createPlatform().props.environments.map((e) => e.name)));
+    expect(new Set([...first.keys()].map((f) => f.split(path.sep)[0]))).toEqual(new Set([...createPlatform().props.environments.map((e) => e.name), OutputFolder.INDEX_FILE]));
     for (const [file, bytes] of first) {
       expect({ file, same: bytes.equals(second.get(file)!) }).toEqual({ file, same: true });
       const docs = parseAllDocuments(bytes.toString('utf-8'));

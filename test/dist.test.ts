@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { createPlatform } from '../apps/platform';
+import { OutputFolder } from '../lib/core/output-folder';
 import { roundTripProblems } from './support/cdk8s-roundtrip';
 import { strictProblems } from './support/strict-schema';
 
@@ -38,13 +39,14 @@ function firstDifference(committed: string, fresh: string): string | undefined {
 describe('dist/ (the committed manifests)', () => {
   const rendered = createPlatform().render().files;
 
-  test('is exactly what a fresh synth writes', () => {
+  test('is exactly what a fresh synth writes: the manifests and the index of them', () => {
+    const expected = new Map([...rendered, [OutputFolder.INDEX_FILE, OutputFolder.indexText(rendered.keys())]]);
     const onDisk = filesUnder(DIST);
     const drift = [
-      ...[...rendered.keys()].filter((f) => !onDisk.includes(f)).map((f) => `missing: dist/${f}`),
-      ...onDisk.filter((f) => !rendered.has(f)).map((f) => `not produced by synth: dist/${f}`),
-      ...onDisk.filter((f) => rendered.has(f)).flatMap((f) => {
-        const change = firstDifference(fs.readFileSync(path.join(DIST, f), 'utf8'), rendered.get(f)!);
+      ...[...expected.keys()].filter((f) => !onDisk.includes(f)).map((f) => `missing: dist/${f}`),
+      ...onDisk.filter((f) => !expected.has(f)).map((f) => `not produced by synth: dist/${f}`),
+      ...onDisk.filter((f) => expected.has(f)).flatMap((f) => {
+        const change = firstDifference(fs.readFileSync(path.join(DIST, f), 'utf8'), expected.get(f)!);
         return change ? [`differs: dist/${f} ${change}`] : [];
       }),
     ];
@@ -59,7 +61,7 @@ describe('dist/ (the committed manifests)', () => {
       expect(folders).toContain(`${env}/journal`);
     }
     const kustomizations = /^[a-z0-9-]+\/([a-z0-9-]+\/)?kustomization\.yaml$/;
-    expect(filesUnder(DIST).filter((f) => !kustomizations.test(f)).every((f) => /^[a-z0-9-]+\/[a-z0-9-]+\/[A-Za-z]+\.[a-z0-9.-]+\.k8s\.yaml$/.test(f))).toBe(true);
+    expect(filesUnder(DIST).filter((f) => !kustomizations.test(f) && f !== OutputFolder.INDEX_FILE).every((f) => /^[a-z0-9-]+\/[a-z0-9-]+\/[A-Za-z]+\.[a-z0-9.-]+\.k8s\.yaml$/.test(f))).toBe(true);
   });
 
   test('every document is strictly valid Kubernetes 1.27 (schema + unknown fields)', () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createPlatform } from '../apps/platform';
 import { journal } from '../apps/journal';
+import { OutputFolder } from '../lib/core/output-folder';
 import { ConfigMap, Deployment, Labels, Platform, Service, SynthError } from '../lib';
 import { ENV, expectSnapshot, find, problemsOf, render } from './support/harness';
 import { refusalOf } from './support/refusal';
@@ -183,6 +184,10 @@ describe('Platform.synth', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-constructs-synth-'));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
+  /** How many files the shipped platform renders for an environment. */
+  const rendered = createPlatform().render().files;
+  const filesOf = (env: string) => [...rendered.keys()].filter((f) => f.startsWith(`${env}/`)).length;
+
   /** Every file under outdir, relative and sorted. */
   const written = () => (fs.readdirSync(outdir, { recursive: true }) as string[])
     .filter((f) => fs.statSync(path.join(outdir, f)).isFile()).map((f) => f.split(path.sep).join('/')).sort();
@@ -197,18 +202,28 @@ describe('Platform.synth', () => {
     expect(written()).toEqual(['dev/old/keep.yaml']);
   });
 
-  test('writes <env>/<app>/<Kind>.<name>.k8s.yaml, replacing each environment folder', () => {
+  test('writes <env>/<app>/<Kind>.<name>.k8s.yaml and the index of what it wrote; files it did not write stay', () => {
     const rendering = createPlatform().synth(outdir);
-    expect(written()).toEqual([...rendering.files.keys()]);
+    expect(written()).toEqual([...rendering.files.keys(), OutputFolder.INDEX_FILE, 'dev/old/keep.yaml'].sort());
     expect(written()).toContain('prod/journal/Deployment.journal-server.k8s.yaml');
     for (const [file, content] of rendering.files) {
       expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(content);
     }
+    expect(fs.readFileSync(path.join(outdir, OutputFolder.INDEX_FILE), 'utf8')).toBe(OutputFolder.indexText(rendering.files.keys()));
+    expect(rendering.changes).toEqual(['dev', 'prod', 'stage'].map((folder) => ({ folder, written: filesOf(folder), unchanged: 0, removed: 0 })));
   });
 
-  test('a synth of a subset leaves the other environments alone', () => {
-    const before = written();
-    new Platform({ ...createPlatform().props, environments: [ENV.dev] }).synth(outdir);
-    expect(written()).toEqual(before);
+  test('a synth of a subset (only) leaves the other environments alone', () => {
+    const before = written().map((f) => [f, fs.statSync(path.join(outdir, f)).mtimeMs]);
+    const { changes } = createPlatform({ only: ['dev'] }).synth(outdir);
+    expect(changes).toEqual([{ folder: 'dev', written: 0, unchanged: filesOf('dev'), removed: 0 }]);
+    expect(written().map((f) => [f, fs.statSync(path.join(outdir, f)).mtimeMs])).toEqual(before);
+  });
+
+  test('an environment no longer defined loses its generated files, and only those', () => {
+    fs.writeFileSync(path.join(outdir, 'prod', 'NOTES.md'), 'kept');
+    const { changes } = new Platform({ ...createPlatform().props, environments: [ENV.dev, ENV.stage] }).synth(outdir);
+    expect(changes.map((c) => [c.folder, c.written, c.removed])).toEqual([['dev', 0, 0], ['prod', 0, filesOf('prod')], ['stage', 0, 0]]);
+    expect(written().filter((f) => f.startsWith('prod/'))).toEqual(['prod/NOTES.md']);
   });
 });

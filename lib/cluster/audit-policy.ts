@@ -376,6 +376,25 @@ interface Request {
  * the rules; a rule no class reaches can never match.
  */
 export function analyzeAuditPolicy(spec: AuditPolicySpec): AuditPolicyAnalysis {
+  // Every environment usually renders the same policy, and the analysis is the costliest check of
+  // the shipped synth: analyse each distinct policy once.
+  let key: string;
+  try {
+    key = JSON.stringify(spec);
+  } catch {
+    return analyze(spec); // not JSON (e.g. a cycle a JavaScript caller made): analysed, not cached
+  }
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = analyze(spec);
+    analyses.set(key, analysis);
+  }
+  return analysis;
+}
+
+const analyses = new Map<string, AuditPolicyAnalysis>();
+
+function analyze(spec: AuditPolicySpec): AuditPolicyAnalysis {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const rules = spec.rules;

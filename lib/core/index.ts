@@ -12,3 +12,9 @@ export type { ConfigReference, IConfigSource, ConfigSourceInfo } from './config-
 export { ApiObject, JsonPatch, patchesAfterConversion } from './escape-hatch';
 export { strictSchemaProblems } from './schema-check';
 export { Placement } from './placement';
+export { synthCommand } from './synth-command';
+export type { SynthCommandProps } from './synth-command';
+export { OutputLockedError } from './output-lock';
+export type { LockHolder } from './output-lock';
+export { OutputConflictError } from './output-folder';
+export type { FolderChanges } from './output-folder';

@@ -1,82 +1,285 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { OutputLock } from './output-lock';
 
-/**
- * Brings folders of an output directory to exactly a set of files, touching only what changed:
- * unchanged files are left alone (their mtime too), changed and new ones are written, files no
- * longer rendered and folders left empty are removed. Rewriting thousands of unchanged manifests
- * was most of the synth time of a large fleet, and most synths change few files.
- */
-export class OutputFolder {
-  /**
-   * Makes `<outdir>/<root>/` for each root hold exactly the `files` under it (paths relative to
-   * `outdir`, each starting with one of the roots): the result is the same as deleting the roots
-   * and writing every file.
-   */
-  public static sync(outdir: string, roots: Iterable<string>, files: ReadonlyMap<string, string>): void {
-    const existingFiles = new Set<string>();
-    const existingDirs: string[] = [];
-    for (const root of roots) {
-      walk(outdir, root, existingFiles, existingDirs);
-    }
-    const wantedDirs = new Set<string>();
-    for (const file of files.keys()) {
-      for (let dir = path.dirname(file); dir !== '.' && !wantedDirs.has(dir); dir = path.dirname(dir)) {
-        wantedDirs.add(dir);
-      }
-    }
-    for (const file of existingFiles) {
-      if (!files.has(file) || wantedDirs.has(file)) {
-        fs.rmSync(path.join(outdir, file), { force: true });
-        existingFiles.delete(file);
-      }
-    }
-    for (const dir of existingDirs) {
-      if (files.has(dir)) {
-        fs.rmSync(path.join(outdir, dir), { recursive: true, force: true });
-      }
-    }
-    const made = new Set<string>();
-    for (const [file, content] of files) {
-      const target = path.join(outdir, file);
-      if (existingFiles.has(file) && fs.readFileSync(target, 'utf8') === content) {
-        continue;
-      }
-      const dir = path.dirname(target);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(target, content);
-    }
-    // Deepest first, so that a folder whose subfolders were all removed is removed too.
-    for (const dir of existingDirs.reverse()) {
-      if (!wantedDirs.has(dir) && !files.has(dir) && fs.existsSync(path.join(outdir, dir)) && fs.readdirSync(path.join(outdir, dir)).length === 0) {
-        fs.rmdirSync(path.join(outdir, dir));
-      }
-    }
-  }
-
-  private constructor() {}
+/** What one synth changed in one top-level folder (an environment) of the output directory. */
+export interface FolderChanges {
+  /** The folder, relative to the output directory: the environment's name. */
+  readonly folder: string;
+  /** Files created or replaced. */
+  readonly written: number;
+  /** Files already up to date, left alone (their modification time too). */
+  readonly unchanged: number;
+  /** Files an earlier synth wrote that are no longer rendered, removed. */
+  readonly removed: number;
 }
 
-/** Collects the files (anything but folders) and folders under `outdir/rel`, parents before children. */
-function walk(outdir: string, rel: string, files: Set<string>, dirs: string[]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(path.join(outdir, rel), { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      files.add(rel);
+/** Paths of the output that the synth cannot write without losing a file it did not write; nothing was changed. */
+export class OutputConflictError extends Error {
+  /** @param problems one line per path taken */
+  constructor(public readonly problems: string[]) {
+    super(`Synth failed: ${problems.length} path(s) of the output are taken by files the synth did not write; nothing was written:\n  ${problems.join('\n  ')}`);
+    this.name = 'OutputConflictError';
+  }
+}
+
+/** Suffix of the temporary files written before each rename; a crash may leave one behind. */
+const TEMPORARY = '.synth-tmp';
+
+/**
+ * An output directory that synths update without ever losing work:
+ *
+ * - one synth at a time: {@link OutputFolder.open} takes the folder's lock ({@link OutputLock});
+ * - only generated files are replaced or removed: the index file `.generated-files` lists every
+ *   file the synths wrote; any other file (notes, a file added by hand) stays;
+ * - a synth limited to some top-level folders (environments) touches only those;
+ * - only what changed is written, each file atomically (a temporary file in the same folder,
+ *   then a rename), so that a crash leaves every file either old or new, never truncated; the
+ *   next synth removes the temporary files and brings the rest up to date.
+ *
+ * Rewriting thousands of unchanged manifests was most of the synth time of a large fleet, and
+ * most synths change few files.
+ */
+export class OutputFolder {
+  /** Name of the index file, at the top of the output directory. */
+  public static readonly INDEX_FILE = '.generated-files';
+
+  /** Opens `outdir` (creating it if needed) and takes its lock; throws OutputLockedError if another synth holds it. */
+  public static open(outdir: string): OutputFolder {
+    const existed = fs.existsSync(outdir);
+    fs.mkdirSync(outdir, { recursive: true });
+    try {
+      return new OutputFolder(outdir, OutputLock.acquire(outdir), !existed);
+    } catch (e) {
+      if (!existed) removeEmptyFolder(outdir);
+      throw e;
+    }
+  }
+
+  /** The index listing `files` (paths relative to the output directory). */
+  public static indexText(files: Iterable<string>): string {
+    const sorted = [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return '# Files written by the platform synth. A synth replaces or removes only the files listed here;\n' +
+      '# anything else in this folder is left alone. Generated: do not edit.\n' +
+      sorted.map((f) => `${f}\n`).join('');
+  }
+
+  /** Whether files are being changed: a failure then leaves the lock, whose record lets the next synth repair the folder. */
+  private writing = false;
+  /** Whether update() completed. */
+  private updated = false;
+
+  private constructor(
+    /** The output directory. */
+    public readonly outdir: string,
+    private readonly lock: OutputLock,
+    /** Whether open() created the directory (then close() removes it again if it stayed empty). */
+    private readonly created: boolean,
+  ) {}
+
+  /**
+   * Makes the folders `roots` (every folder, if undefined) hold exactly the generated `files`
+   * (paths relative to the output directory, each under one of the roots): changed and new files
+   * are written, generated files no longer rendered are removed (with folders left empty), any
+   * other file stays. Throws {@link OutputConflictError}, changing nothing, when a path is taken
+   * by a file or folder the synth did not write. Returns the changes per folder: in the order of
+   * `roots`, else by name.
+   */
+  public update(files: ReadonlyMap<string, string>, roots?: readonly string[]): FolderChanges[] {
+    const inScope = (file: string) => roots === undefined || roots.includes(topFolder(file));
+    const indexPath = path.join(this.outdir, OutputFolder.INDEX_FILE);
+    const oldIndex = readIfExists(indexPath);
+    const generated = new Set([...parseIndex(oldIndex ?? ''), ...(this.lock.stale?.creating ?? []).filter(isOutputPath)]);
+
+    const counts = new Map<string, { written: number; unchanged: number; removed: number }>();
+    const countsOf = (file: string) => {
+      const folder = topFolder(file);
+      let c = counts.get(folder);
+      if (!c) counts.set(folder, c = { written: 0, unchanged: 0, removed: 0 });
+      return c;
+    };
+    for (const root of roots ?? []) countsOf(root);
+
+    const conflicts: string[] = [];
+    const changed: string[] = [];
+    for (const [file, content] of files) {
+      if (!isOutputPath(file)) throw new Error(`${file}: not a path the synth may write (relative, inside the output directory, not a bookkeeping file)`);
+      if (!inScope(file)) throw new Error(`${file}: outside the folders this synth may change (${roots!.join(', ')})`);
+      const old = this.readGenerated(file, (f) => generated.has(f) && inScope(f) && !files.has(f), conflicts);
+      if (old === content) {
+        countsOf(file).unchanged++;
+      } else {
+        changed.push(file);
+        countsOf(file).written++;
+      }
+    }
+    if (conflicts.length) throw new OutputConflictError(conflicts);
+    const stale = [...generated].filter((f) => inScope(f) && !files.has(f));
+    const index = OutputFolder.indexText([...[...generated].filter((f) => !inScope(f)), ...files.keys()]);
+
+    this.writing = true;
+    try {
+      if (this.lock.stale) this.removeTemporaryFiles(roots);
+      // What a crashed synth was creating stays on record until the new index lists it.
+      const creating = [...this.inheritedRecord(), ...changed.filter((f) => !generated.has(f))];
+      if (creating.length) this.lock.record(creating);
+      // Stale files first: one of them may stand where a new file needs a folder.
+      for (const file of stale) {
+        if (removeFile(path.join(this.outdir, file))) countsOf(file).removed++;
+        removeEmptyFolders(this.outdir, path.dirname(file));
+      }
+      const made = new Set<string>();
+      for (const file of changed) {
+        const target = path.join(this.outdir, file);
+        const dir = path.dirname(target);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        writeAtomically(target, files.get(file)!);
+      }
+      if (index !== oldIndex) writeAtomically(indexPath, index);
+    } catch (e) {
+      const error = e as Error;
+      error.message = `${error.message}\n${this.outdir} was partly updated: every file in it is complete, either as before or as rendered. ` +
+        `Fix: remove the cause and synthesize again, which finishes the update (the lock ${this.lock.file} records what to repair)`;
+      throw error;
+    }
+    this.writing = false;
+    this.updated = true;
+    const folders = roots ?? [...counts.keys()].sort();
+    return folders.map((folder) => ({ folder, ...counts.get(folder)! }));
+  }
+
+  /**
+   * Releases the lock, unless it is a record the next synth needs: of a failed update, or of a
+   * crashed synth whose lock was taken over by a synth that then failed before updating.
+   */
+  public close(): void {
+    if (this.writing) return;
+    const inherited = this.updated ? [] : this.inheritedRecord();
+    if (inherited.length) {
+      this.lock.record(inherited);
       return;
     }
+    this.lock.release();
+    if (this.created) removeEmptyFolder(this.outdir);
+  }
+
+  /** The files a crashed synth whose lock was taken over was creating. */
+  private inheritedRecord(): string[] {
+    return (this.lock.stale?.creating ?? []).filter(isOutputPath);
+  }
+
+  /**
+   * The content of a file about to be written, or undefined where there is none (or where it
+   * stands in a folder's place but is a generated file about to be removed, `removable`).
+   * Paths taken by a folder, or a folder path taken by a file the synth did not write, are conflicts.
+   */
+  private readGenerated(file: string, removable: (file: string) => boolean, conflicts: string[]): string | undefined {
+    try {
+      return fs.readFileSync(path.join(this.outdir, file), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'EISDIR') {
+        conflicts.push(`${path.join(this.outdir, file)}: is a folder, where the synth writes a file. Fix: move the folder away`);
+        return undefined;
+      }
+      if (code !== 'ENOTDIR') throw e;
+      const parts = file.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const ancestor = parts.slice(0, i).join('/');
+        if (fs.statSync(path.join(this.outdir, ancestor)).isDirectory()) continue;
+        if (!removable(ancestor)) {
+          conflicts.push(`${path.join(this.outdir, ancestor)}: is a file the synth did not write, where it needs a folder for ${file}. Fix: move the file away`);
+        }
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** Removes temporary files a crashed synth left in the given top-level folders (every one if undefined) and at the top. */
+  private removeTemporaryFiles(roots: readonly string[] | undefined): void {
+    const top = fs.readdirSync(this.outdir, { withFileTypes: true });
+    for (const entry of top) {
+      if (entry.isFile() && entry.name.endsWith(TEMPORARY)) fs.rmSync(path.join(this.outdir, entry.name), { force: true });
+    }
+    const folders = roots ?? top.filter((e) => e.isDirectory()).map((e) => e.name);
+    for (const folder of folders) {
+      const dir = path.join(this.outdir, folder);
+      if (!fs.existsSync(dir)) continue;
+      for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) {
+        if (file.endsWith(TEMPORARY)) fs.rmSync(path.join(dir, file), { force: true });
+      }
+    }
+  }
+}
+
+let temporaries = 0;
+
+/**
+ * Writes a temporary file next to `target`, then renames it over `target` (atomic on POSIX). The
+ * temporary name is short, so that it fits wherever the target's name does.
+ */
+function writeAtomically(target: string, content: string): void {
+  const tmp = path.join(path.dirname(target), `.${process.pid}-${temporaries++}${TEMPORARY}`);
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, target);
+}
+
+function topFolder(file: string): string {
+  const slash = file.indexOf('/');
+  return slash < 0 ? file : file.slice(0, slash);
+}
+
+/** A relative path inside the output directory that is not the synth's own bookkeeping. */
+function isOutputPath(file: string): boolean {
+  const parts = file.split('/');
+  return !path.isAbsolute(file) && !file.includes('\\') && parts.every((p) => p !== '' && p !== '.' && p !== '..') &&
+    parts[0] !== OutputFolder.INDEX_FILE && !parts[0].startsWith(OutputLock.FILE) && !file.endsWith(TEMPORARY);
+}
+
+/** The paths an index lists; lines that are no path inside the output directory are ignored. */
+function parseIndex(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && isOutputPath(line));
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  dirs.push(rel);
-  for (const entry of entries) {
-    const child = path.join(rel, entry.name);
-    if (entry.isDirectory()) walk(outdir, child, files, dirs);
-    else files.add(child);
+}
+
+/** Removes a file; false if there was none (a folder in its place is not the synth's and stays). */
+function removeFile(file: string): boolean {
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return false;
+    if (code === 'EPERM' && fs.lstatSync(file).isDirectory()) return false; // macOS reports a folder so
+    throw e;
+  }
+}
+
+/** Removes `dir` (relative to `outdir`) and its parents below `outdir` while they are empty. */
+function removeEmptyFolders(outdir: string, dir: string): void {
+  for (let d = dir; d !== '.' && d !== ''; d = path.dirname(d)) {
+    if (!removeEmptyFolder(path.join(outdir, d))) return;
+  }
+}
+
+function removeEmptyFolder(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
   }
 }

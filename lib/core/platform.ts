@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { annotationProblems, AppChart, labelProblems } from './app-chart';
 import { Environment } from './environment';
 import { EscapeHatchError } from './escape-hatch';
-import { OutputFolder } from './output-folder';
+import { FolderChanges, OutputFolder } from './output-folder';
 import { leaveEnvironmentToPlatform } from './platform-environments';
 import { formatProblem, Problem } from './problem';
 import { RenderedJson } from './rendered-json';
@@ -118,6 +118,12 @@ export interface Rendering {
   readonly manifests: Manifest[];
   /** Findings that do not fail the synth. */
   readonly warnings: string[];
+}
+
+/** The result of {@link Platform.synth}: the rendering, and what changed in each environment's folder. */
+export interface Synthesis extends Rendering {
+  /** Files written, unchanged and removed, per environment folder. */
+  readonly changes: FolderChanges[];
 }
 
 /** Thrown when a synth finds problems; lists all of them, one per line. */
@@ -278,14 +284,20 @@ export class Platform {
   }
 
   /**
-   * Renders and writes every selected environment under `outdir`, replacing each environment's
-   * folder. Nothing is written unless the whole render succeeded.
+   * Renders the selected environments and brings their folders under `outdir` up to date (see
+   * `OutputFolder`): under the folder's lock, taken first so that a second synth is refused
+   * at once; only after the whole render succeeded; writing only changed files, each atomically;
+   * removing only files an earlier synth wrote. A synth of some environments (`only`) touches only
+   * their folders.
    */
-  public synth(outdir: string): Rendering {
-    const rendering = this.render();
-    const envNames = new Set([...rendering.files.keys()].map((f) => f.split('/')[0]));
-    OutputFolder.sync(outdir, envNames, rendering.files);
-    return rendering;
+  public synth(outdir: string): Synthesis {
+    const folder = OutputFolder.open(outdir);
+    try {
+      const rendering = this.render();
+      return { ...rendering, changes: folder.update(rendering.files, this.props.only) };
+    } finally {
+      folder.close();
+    }
   }
 
   private selectedEnvironments(problems: string[]): Environment[] {
