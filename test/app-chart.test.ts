@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import {
   AppChart, ConfigMap, Deployment, Environment, EnvValue, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPolicy, Platform,
-  PolicyType, Role, Secret, SecretValue, Service, StatefulSet,
+  JsonPatch, PolicyType, Probe, Role, Secret, SecretValue, Service, StatefulSet,
 } from '../lib';
 import { ENV, problemsOf } from './support/harness';
 
@@ -107,6 +107,19 @@ describe('library constructs outside an AppChart', () => {
 });
 
 describe('AppChart checks what the Platform checks', () => {
+  test('in a plain cdk8s App, a misspelt field patched in fails the synth naming it; a valid unmodelled field renders', () => {
+    const appWith = (field: string) => {
+      const app = Testing.app();
+      const chart = new AppChart(app, 'shop', { environment: ENV.dev });
+      const api = new Deployment(chart, 'api', { containers: [{ name: 'api', image: IMAGE, ports: [{ number: 8080, name: 'http' }], readiness: Probe.fromHttpGet('/healthz', 'http') }] });
+      api.apiObject.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${field}`, { preStop: { exec: { command: ['sleep', '5'] } } }));
+      return app;
+    };
+    expect(thrown(() => appWith('lifecyle').synthYaml())).toMatch(/\[shop\/api\/Resource\] spec\.template\.spec\.containers\[0\]\.lifecyle: is not a field of Kubernetes 1\.27.*Fix: did you mean "lifecycle"/);
+    const [deployment] = parseAllDocuments(appWith('lifecycle').synthYaml() as string).map((d) => d.toJS());
+    expect(deployment.spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
   const chartWith = (environment: Environment) => {
     const app = Testing.app();
     new ConfigMap(new AppChart(app, 'shop-a', { appName: 'shop', environment }), 'config', { data: {} });

@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from './environment';
 import { patchAfterConversion } from './escape-hatch';
+import { strictSchemaProblems } from './schema-check';
 import { Labels } from './labels';
 import { Names } from './names';
 import { environmentLeftToPlatform } from './platform-environments';
-import { addProblems, Problem } from './problem';
+import { addProblems, formatProblem, Problem } from './problem';
 import { z } from 'zod';
 import { instanceOf, schemaProblems, str } from './schema';
 import { sameNameProblems } from './same-name';
@@ -119,6 +120,15 @@ export class AppChart extends Chart {
       ...Names.labelValue('version', this.version),
       ...sameNameProblems(this.apiObjects.map((o) => ({ kind: o.kind, name: o.name, path: o.node.path }))),
     ]);
+    // Under the Platform every rendered object is checked there, once; a chart in a plain cdk8s
+    // App checks its own, as rendered (patches after the typed conversion).
+    this.node.addValidation({
+      validate: () => {
+        if (environmentLeftToPlatform(this)) return [];
+        this.applyStandardLabels();
+        return this.apiObjects.flatMap((o) => renderedSchemaProblems(o));
+      },
+    });
   }
 
   /** The full standard label set of a component of this app. */
@@ -241,4 +251,15 @@ export function annotationProblems(field: string, annotations: Record<string, st
     problems.push({ field, value: `${bytes} bytes`, message: `are larger than the ${MAX_ANNOTATION_BYTES} bytes the API server accepts`, fix: 'move large content into a ConfigMap and refer to it' });
   }
   return problems;
+}
+
+/** An object's strict Kubernetes 1.27 schema problems, one line each naming its construct path. */
+function renderedSchemaProblems(apiObject: ApiObject): string[] {
+  let json: unknown;
+  try {
+    json = apiObject.toJson();
+  } catch {
+    return []; // reported by the construct's own checks, or by the synth itself
+  }
+  return strictSchemaProblems(json).map((p) => `[${apiObject.node.path}] ${formatProblem(p)}`);
 }
