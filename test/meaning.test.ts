@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import {
-  AppChart, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, ExistingSecret, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
-  PersistentVolumeClaim, Placement, Platform, Pod, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, RoleBinding, ServiceAccount, Sidecar, StatefulSet, StorageClass, Subject, SynthError, Waiver,
+  AppChart, ClusterRole, ClusterRoleBinding, ConfigMap, Cpu, CronJob, CronSchedule, Deployment, DisruptionBudget, DnsPolicy, Environment, ExistingSecret, InitStep, Job, LifecycleHook, LimitRange, Memory, NetworkPeer, NetworkPolicy,
+  PersistentVolumeClaim, Placement, Platform, Pod, PodCount, PodSecurityLevel, PolicyEngine, Probe, QuotaScope, ResourceQuota, Resources, RestartPolicy, RoleBinding, ServiceAccount, Sidecar, StatefulSet, StorageClass, Subject, SynthError, VolumeClaimTemplate, Waiver,
 } from '../lib';
 import { ENV, find, problemsOf, render } from './support/harness';
 
@@ -366,6 +366,46 @@ describe('names that cross objects', () => {
       new PersistentVolumeClaim(chart, 'data', { size: '1Gi', storageClassName: fast.name });
     });
     expect(find(objects, 'PersistentVolumeClaim', 'data').spec.storageClassName).toBe('dev-fast');
+  });
+
+  test('a StatefulSet claim template naming a StorageClass of the stack by its given name is refused; its rendered name works', () => {
+    const database = (chart: AppChart, storageClassName: (fast: StorageClass) => string) => {
+      const fast = new StorageClass(chart, 'fast', { provisioner: 'pd.csi.storage.gke.io' });
+      const data = VolumeClaimTemplate.readWriteOnce('data', '1Gi', { storageClassName: storageClassName(fast) });
+      new StatefulSet(chart, 'db', {
+        ports: [{ port: 6379, name: 'redis', targetPort: 'redis' }],
+        volumeClaimTemplates: [data],
+        containers: [{ name: 'redis', image: IMAGE, ports: [{ number: 6379, name: 'redis' }], readiness: Probe.fromTcpSocket('redis'), mounts: [{ volume: data.volume, path: '/data' }] }],
+      });
+    };
+    expect(problemsOf((chart) => database(chart, () => 'fast'))).toEqual([
+      '[dev/test/db] volumeClaimTemplates[0].storageClassName: names the StorageClass of the stack by the name it was given, but it renders as "dev-fast" (cluster-scoped names carry the environment): the claim would stay Pending (got "fast"). Fix: pass the class\'s name: storageClassName: storageClass.name (here "dev-fast")',
+    ]);
+    const objects = render((chart) => database(chart, (fast) => fast.name));
+    expect(find(objects, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('dev-fast');
+    // In another environment the class and the claim follow it.
+    const staged = render((chart) => database(chart, (fast) => fast.name), { environment: 'stage' });
+    expect(find(staged, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('stage-fast');
+    expect(find(staged, 'StorageClass', 'stage-fast')).toBeDefined();
+  });
+
+  test('a RoleBinding or ClusterRoleBinding naming a ClusterRole of the stack by its given name is refused; passing the construct binds it', () => {
+    const rules = [{ resources: ['pods'], verbs: ['get', 'list', 'watch'] }];
+    for (const Binding of [RoleBinding, ClusterRoleBinding]) {
+      expect(problemsOf((chart) => {
+        new ClusterRole(chart, 'pod-reader', { rules });
+        new Binding(chart, 'readers', { role: { kind: 'ClusterRole', name: 'pod-reader' }, subjects: [Subject.group('devs')] });
+      })).toEqual([
+        '[dev/test/readers] PLT043 role: names the ClusterRole of the stack by the name it was given, but it renders as "dev-pod-reader" (cluster-scoped names carry the environment): the binding would grant nothing (got {"kind":"ClusterRole","name":"pod-reader"}). Fix: pass the ClusterRole construct itself (role: the ClusterRole made as "pod-reader"), which binds "dev-pod-reader"',
+      ]);
+      const objects = render((chart) => {
+        const podReader = new ClusterRole(chart, 'pod-reader', { rules });
+        new Binding(chart, 'readers', { role: podReader, subjects: [Subject.group('devs')] });
+      });
+      const binding = objects.find((o) => o.kind === (Binding === RoleBinding ? 'RoleBinding' : 'ClusterRoleBinding'));
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'dev-pod-reader' });
+      expect(find(objects, 'ClusterRole', 'dev-pod-reader')).toBeDefined();
+    }
   });
 });
 

@@ -51,7 +51,11 @@ export interface RoleReference {
 
 /** Props of a {@link RoleBinding} and a {@link ClusterRoleBinding}. */
 export interface RoleBindingProps {
-  /** The role granted: a Role or ClusterRole of the stack, or a reference to a cluster default. */
+  /**
+   * The role granted: a Role or ClusterRole of the stack, or a reference to a cluster default.
+   * Pass a ClusterRole of the stack itself: its name carries the environment (`dev-pod-reader`),
+   * and a reference by the name it was given (`{ kind: 'ClusterRole', name: 'pod-reader' }`) is refused.
+   */
   readonly role: Role | ClusterRole | RoleReference;
   /** Who gets it. */
   readonly subjects: Subject[];
@@ -145,13 +149,21 @@ function bindingProblems(binding: IConstruct, props: RoleBindingProps): Problem[
     : c instanceof ClusterRole && c.name === role.name));
   const isDefault = role.kind === 'ClusterRole' ? isDefaultClusterRole(role.name) : DEFAULT_KUBE_SYSTEM_ROLES.includes(role.name);
   if (!inStack && !isDefault) {
-    // ClusterRoles of the stack carry the environment in their name: point at the one meant.
-    const prefixed = role.kind === 'ClusterRole' ? clusterScopedName(binding, role.name) : undefined;
-    const meant = binding.node.root.node.findAll().some((c) => c instanceof ClusterRole && c.name === prefixed);
-    problems.push({
+    // ClusterRoles of the stack carry their environment in their name (`dev-pod-reader`): a
+    // binding by the name given (`pod-reader`) would grant nothing. Point at the one meant.
+    const meant = role.kind === 'ClusterRole'
+      ? binding.node.root.node.findAll().find((c): c is ClusterRole => c instanceof ClusterRole && c.name === clusterScopedName(c, role.name))
+      : undefined;
+    problems.push(meant ? {
       field: 'role',
       value: role,
-      message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default${meant ? ` (the stack has ClusterRole ${prefixed})` : ''}`,
+      message: `names the ClusterRole of the stack by the name it was given, but it renders as "${meant.name}" (cluster-scoped names carry the environment): the binding would grant nothing`,
+      fix: `pass the ClusterRole construct itself (role: the ClusterRole made as "${meant.node.id}"), which binds "${meant.name}"`,
+      rule: 'PLT043',
+    } : {
+      field: 'role',
+      value: role,
+      message: `names a ${role.kind} that is neither in the stack${role.kind === 'Role' ? ` (namespace ${namespace})` : ''} nor a cluster default`,
       fix: `pass the Role/ClusterRole construct itself, or use a default (${DEFAULT_CLUSTER_ROLES.join(', ')}, or a system: role of Kubernetes 1.27); a role made outside this repository: waive PLT043 with a reason`,
       rule: 'PLT043',
     });

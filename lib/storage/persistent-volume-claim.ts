@@ -39,8 +39,10 @@ export interface ClaimOptions {
    */
   readonly accessModes?: AccessMode[];
   /**
-   * StorageClass that provisions the volume (a {@link StorageClass}'s `name`), or
-   * {@link STATIC_BINDING} to bind to an existing PersistentVolume.
+   * StorageClass that provisions the volume, or {@link STATIC_BINDING} to bind to an existing
+   * PersistentVolume. A StorageClass of the stack is named as it renders, with its environment:
+   * pass its `name` (`storageClassName: fast.name`, i.e. `dev-fast`); the name it was given
+   * (`fast`) is refused, since no class of that name exists and the claim would stay Pending.
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;
@@ -214,16 +216,17 @@ export class VolumeClaimTemplate {
 }
 
 /**
- * A StorageClass of the stack is named with the environment (`dev-fast`): a claim naming it by
- * the name given (`fast`) would stay Pending, so it must name the class as rendered.
+ * A StorageClass of the stack is named with the environment (`dev-fast`): a claim (or a
+ * StatefulSet's claim template, `field` under its prefix) naming it by the name given (`fast`)
+ * would stay Pending, so it must name the class as rendered. @internal
  */
-function storageClassNameProblems(claim: Construct, storageClassName: string | undefined): Problem[] {
+export function storageClassNameProblems(claim: Construct, storageClassName: string | undefined, field = 'storageClassName'): Problem[] {
   if (!storageClassName) return [];
   const classes = claim.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'StorageClass');
   if (classes.some((c) => c.name === storageClassName)) return [];
   const meant = classes.find((c) => c.metadata.getLabel(Labels.NAME) === storageClassName);
   return meant ? [{
-    field: 'storageClassName',
+    field,
     value: storageClassName,
     message: `names the StorageClass of the stack by the name it was given, but it renders as "${meant.name}" (cluster-scoped names carry the environment): the claim would stay Pending`,
     fix: `pass the class's name: storageClassName: storageClass.name (here "${meant.name}")`,

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { applyHighAvailability, DisruptionBudget } from './disruption-budget';
-import { VolumeClaimTemplate } from '../storage/persistent-volume-claim';
+import { storageClassNameProblems, VolumeClaimTemplate } from '../storage/persistent-volume-claim';
 import { Problem } from '../core/problem';
 import { Service, ServicePort, ServicePortSchema } from '../network/service';
 import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
@@ -304,6 +304,7 @@ export class StatefulSet extends Workload implements kplus.IScalable {
     this.claims.forEach((claim, i) => {
       const field = `volumeClaimTemplates[${i}]`;
       problems.push(...claim.problems(`${field}.`));
+      problems.push(...storageClassNameProblems(this, claim.props.storageClassName, `${field}.storageClassName`));
       if (names.has(claim.name)) {
         problems.push({ field: `${field}.name`, value: claim.name, message: 'is the name of another claim template', fix: 'give each claim template its own name' });
       }
