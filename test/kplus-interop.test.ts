@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Annotations, AppChart, Deployment, EnvValue, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Service,
-  StatefulSet, Volume,
+  Annotations, AppChart, ConfigMap, Deployment, EnvValue, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Secret,
+  SecretValue, Service, ServiceAccount, StatefulSet, Volume,
 } from '../lib';
 import { AppChart as Chart } from '../lib';
 import { ENV, find, problemsOf as problemsWithPolicy, render as renderWithPolicy, RenderOptions } from './support/harness';
@@ -105,6 +105,75 @@ describe('cdk8s-plus-27 constructs take library workloads', () => {
       '[dev/test] subjects: of test/binding: api runs under no service account of its own, so the binding would grant the role to the namespace\'s default account (got "test/api"). '
         + 'Fix: give api a serviceAccountName (a ServiceAccount of the stack), or bind that ServiceAccount',
     ]);
+  });
+});
+
+describe('cdk8s-plus-27 constructs take library ConfigMaps, Secrets and ServiceAccounts', () => {
+  /** A kplus Deployment reading `config` and `secret` through the kplus helpers. */
+  const reader = (chart: AppChart, config: ConfigMap, secret: Secret) => new kplus.Deployment(chart, 'reader', {
+    metadata: { name: 'reader' },
+    containers: [{
+      name: 'reader', image: IMAGE,
+      envVariables: {
+        MODE: kplus.EnvValue.fromConfigMap(config, 'mode'),
+        TOKEN: kplus.EnvValue.fromSecretValue({ secret, key: 'token' }),
+        CA: secret.envValue('ca', { optional: true }),
+      },
+      envFrom: [kplus.Env.fromConfigMap(config, 'CFG_'), kplus.Env.fromSecret(secret)],
+      volumeMounts: [
+        { path: '/etc/settings', volume: kplus.Volume.fromConfigMap(chart, 'settings-volume', config) },
+        { path: '/etc/creds', volume: kplus.Volume.fromSecret(chart, 'creds-volume', secret) },
+      ],
+    }],
+  });
+  const config = (chart: AppChart) => new ConfigMap(chart, 'settings', { name: 'app-settings', data: { mode: 'fast' } });
+  const secret = (chart: AppChart) => new Secret(chart, 'creds', { name: 'app-creds', data: { token: SecretValue.nonSensitive('t'), ca: SecretValue.nonSensitive('c') } });
+
+  test('kplus env values, envFrom and volumes read a library ConfigMap (IConfigMap) and Secret (ISecret) by name', () => {
+    const objects = render((chart) => { reader(chart, config(chart), secret(chart)); });
+    const spec = find(objects, 'Deployment', 'reader').spec.template.spec;
+    expect(spec.containers[0].env).toEqual([
+      { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'app-settings', key: 'mode' } } },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'app-creds', key: 'token' } } },
+      { name: 'CA', valueFrom: { secretKeyRef: { name: 'app-creds', key: 'ca', optional: true } } },
+    ]);
+    expect(spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'app-settings' }, prefix: 'CFG_' }, { secretRef: { name: 'app-creds' } }]);
+    expect(spec.volumes).toEqual([
+      { name: 'configmap-app-settings', configMap: { name: 'app-settings' } },
+      { name: 'secret-app-creds', secret: { secretName: 'app-creds' } },
+    ]);
+    expect(find(objects, 'ConfigMap', 'app-settings').data).toEqual({ mode: 'fast' });
+  });
+
+  test('a kplus Role grants access to a library ConfigMap, Secret and ServiceAccount by name (IResource)', () => {
+    const objects = render((chart) => {
+      const role = new kplus.Role(chart, 'role', { metadata: { name: 'config-reader' } });
+      role.allowRead(config(chart));
+      role.allowRead(secret(chart));
+      role.allowRead(new ServiceAccount(chart, 'sa', { name: 'api' }));
+    });
+    expect(find(objects, 'Role', 'config-reader').rules).toEqual([
+      { apiGroups: [''], resourceNames: ['app-settings'], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resourceNames: ['app-creds'], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resourceNames: ['api'], resources: ['serviceaccounts'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('a kplus Deployment runs under a library ServiceAccount, and kplus bindings grant roles to it (IServiceAccount)', () => {
+    const objects = render((chart) => {
+      const account = new ServiceAccount(chart, 'sa', { name: 'reader' });
+      new kplus.Deployment(chart, 'kweb', { metadata: { name: 'kweb' }, serviceAccount: account, containers: [{ name: 'web', image: IMAGE }] });
+      const role = new kplus.Role(chart, 'role', { metadata: { name: 'pod-reader' } });
+      role.allowRead(kplus.ApiResource.PODS);
+      new kplus.RoleBinding(chart, 'binding', { metadata: { name: 'reader-reads-pods' }, role }).addSubjects(account);
+      const clusterRole = new kplus.ClusterRole(chart, 'cluster-role', { metadata: { name: 'node-reader' } });
+      clusterRole.allowRead(kplus.ApiResource.NODES);
+      clusterRole.bind(account);
+    });
+    expect(find(objects, 'Deployment', 'kweb').spec.template.spec.serviceAccountName).toBe('reader');
+    const subject = { kind: 'ServiceAccount', apiGroup: '', name: 'reader', namespace: 'dev' };
+    expect(find(objects, 'RoleBinding', 'reader-reads-pods').subjects).toEqual([subject]);
+    expect(objects.find((o) => o.kind === 'ClusterRoleBinding').subjects).toEqual([subject]);
   });
 });
 

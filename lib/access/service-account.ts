@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
@@ -26,8 +27,13 @@ export interface ServiceAccountProps {
   readonly automountToken?: boolean;
 }
 
-/** An identity for pods (the notes, 000 and 004): what RBAC bindings grant permissions to. */
-export class ServiceAccount extends Construct {
+/**
+ * An identity for pods (the notes, 000 and 004): what RBAC bindings grant permissions to.
+ *
+ * cdk8s-plus-27 constructs take it as a `kplus.IServiceAccount`: the `serviceAccount` of a
+ * kplus workload, and a subject of a kplus RoleBinding or ClusterRoleBinding (`addSubjects`).
+ */
+export class ServiceAccount extends Construct implements kplus.IServiceAccount {
   /** Name of the ServiceAccount, as pods and bindings refer to it. */
   public readonly name: string;
   /** Namespace the account lives in (the chart's). */
@@ -46,6 +52,36 @@ export class ServiceAccount extends Construct {
       automountServiceAccountToken: props.automountToken ?? false,
     });
     addProblems(this, () => Names.dnsSubdomain('name', this.name));
+  }
+
+  /** The object's API version, `v1` (cdk8s-plus-27 `IResource`). */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The object's kind, `ServiceAccount` (cdk8s-plus-27 `IResource`). */
+  public get kind(): string {
+    return this.apiObject.kind;
+  }
+
+  /** The API group: the core group, `''` (for RBAC rules and subjects). */
+  public get apiGroup(): string {
+    return '';
+  }
+
+  /** The resource type in API paths and RBAC rules: `serviceaccounts`. */
+  public get resourceType(): string {
+    return 'serviceaccounts';
+  }
+
+  /** The object's name, so that an RBAC rule on the account covers this object only. */
+  public get resourceName(): string {
+    return this.name;
+  }
+
+  /** As the subject of a cdk8s-plus-27 RoleBinding or ClusterRoleBinding: this account in its namespace. */
+  public toSubjectConfiguration(): kplus.SubjectConfiguration {
+    return { kind: 'ServiceAccount', apiGroup: '', name: this.name, namespace: this.namespace };
   }
 
   /** The user name the API server knows the account by, e.g. `system:serviceaccount:dev:pod-reader`. */

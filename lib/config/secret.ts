@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
@@ -78,8 +79,11 @@ export const SecretPropsSchema = z.strictObject({
 /**
  * A Secret whose values are written into the manifests (as `stringData`), so only values marked
  * {@link SecretValue.nonSensitive} are accepted. Pods that read it roll when it changes.
+ *
+ * cdk8s-plus-27 constructs take it as a `kplus.ISecret`: `EnvValue.fromSecretValue`,
+ * `Env.fromSecret`, `Volume.fromSecret`, {@link envValue}, and a Role's rules on the object.
  */
-export class Secret extends Construct implements IConfigSource {
+export class Secret extends Construct implements IConfigSource, kplus.ISecret {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
@@ -125,6 +129,36 @@ export class Secret extends Construct implements IConfigSource {
   /** The Secret as a volume (files read-only, mode 0400 unless given). */
   public volume(volumeName: string, options: ProjectedVolumeOptions = {}): Volume {
     return Volume.fromSecret(volumeName, this.name, options);
+  }
+
+  /** One key as a cdk8s-plus-27 environment variable (`secretKeyRef`; cdk8s-plus-27 `ISecret`). */
+  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
+  }
+
+  /** The object's API version, `v1` (cdk8s-plus-27 `IResource`). */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The object's kind, `Secret` (cdk8s-plus-27 `IResource`). */
+  public get kind(): string {
+    return this.apiObject.kind;
+  }
+
+  /** The API group: the core group, `''` (for RBAC rules). */
+  public get apiGroup(): string {
+    return '';
+  }
+
+  /** The resource type in API paths and RBAC rules: `secrets`. */
+  public get resourceType(): string {
+    return 'secrets';
+  }
+
+  /** The object's name, so that an RBAC rule on the Secret covers this object only. */
+  public get resourceName(): string {
+    return this.name;
   }
 
   /** SHA-256 of the data, stable across key order. */
