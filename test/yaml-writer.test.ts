@@ -9,9 +9,12 @@ const ESCAPED = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 /** Multi-line strings with a line of only blanks, which the `yaml` package writes so that they read back without them. */
 const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
 
-/** Whether any string (key or value) of a JSON-like value is one the writer escapes. */
+/** YAML 1.2 octal, which the writer quotes where cdk8s's YAML 1.1 writer leaves it plain. */
+const YAML12_NUMBER = /^[-+]?0o[0-7]+$/;
+
+/** Whether any string (key or value) of a JSON-like value is one the writer writes unlike cdk8s. */
 function hasEscaped(value: unknown): boolean {
-  if (typeof value === 'string') return ESCAPED.test(value) || WHITESPACE_LINE.test(value);
+  if (typeof value === 'string') return ESCAPED.test(value) || WHITESPACE_LINE.test(value) || YAML12_NUMBER.test(value);
   if (Array.isArray(value)) return value.some(hasEscaped);
   if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasEscaped(k) || hasEscaped(v));
   return false;
@@ -29,7 +32,7 @@ function expectWrittenLike(written: string, value: unknown, original: (v: unknow
 
 /** Characters that change how the `yaml` package writes a string. */
 const TRICKY = [
-  'a', 'b', 'e', 'E', 'x', 'y', 'Y', 'n', 'N', 'o', 'O', 'f', 't', 'r', 'u', 'l', 's', 'T', 'Z', '_',
+  'a', 'b', 'e', 'E', 'x', '0o', '0o1', 'y', 'Y', 'n', 'N', 'o', 'O', 'f', 't', 'r', 'u', 'l', 's', 'T', 'Z', '_',
   '0', '1', '7', '8', '9', '.', '-', '+', ':', '#', ' ', '  ', '\t', '\n', '\n\n', '?', ',', '[', ']',
   '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '\\', '~', '<', '/', '=', 'é', '✓',
   '\r', '\x00', '\x7f', '\x85', '\u00a0', '\u2028', '---', '...', '<<', 'null', 'yes', 'on', '0x1', '1e3',

@@ -203,8 +203,14 @@ const WHITESPACE_LINE = /(?:^|\n)[ \t]+\n|\n[ \t]+$/;
 
 /** Whether a string is written {@link escaped} instead of the way the `yaml` package writes it. */
 function needsEscapes(value: string): boolean {
-  return MUST_ESCAPE.test(value) || WHITESPACE_LINE.test(value);
+  return MUST_ESCAPE.test(value) || WHITESPACE_LINE.test(value) || YAML12_NUMBER.test(value);
 }
+
+/**
+ * YAML 1.2 octal: the `yaml` package's YAML 1.1 schema leaves `0o17` plain, but kustomize and
+ * other YAML 1.2 readers take it for a number, so it is written double-quoted.
+ */
+const YAML12_NUMBER = /^[-+]?0o[0-7]+$/;
 
 /** What {@link escaped} writes as an escape besides quotes, backslashes and MUST_ESCAPE. */
 const CONTROL_OR_SURROGATE = /[\x00-\x08\x0b-\x1f]|\p{Cs}/u;
