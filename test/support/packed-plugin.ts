@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
+import { packLibrary } from './consumer-app';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -24,14 +25,15 @@ export interface ConsumerProject {
 }
 
 /**
- * Packs this repository (`npm pack` of the built package), then makes a project of the files of
- * `fixtureDir` with the tarball, cdk8s, cdk8s-plus-27 and constructs installed by npm (from its
- * cache when it can). Compiles the library first when build/ is older than lib/.
+ * Packs this repository as a consumer gets it ({@link packLibrary}: a copy of the sources, so the
+ * repository's own build/ is never touched while other suites use it), then makes a project of
+ * the files of `fixtureDir` with the tarball, cdk8s, cdk8s-plus-27 and constructs installed by npm
+ * (from its cache when it can).
  */
 export function consumerProject(fixtureDir: string): ConsumerProject {
-  ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf-8' }).trim().split('\n').pop()!;
+  const tarball = 'platform-k8s-constructs.tgz';
+  fs.copyFileSync(packLibrary().tarball, path.join(dir, tarball));
   for (const file of fs.readdirSync(fixtureDir)) fs.copyFileSync(path.join(fixtureDir, file), path.join(dir, file));
   const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
   const deps = Object.fromEntries(['cdk8s', 'cdk8s-plus-27', 'constructs'].map((d) => [d, own.dependencies[d] ?? own.peerDependencies?.[d]]));
@@ -51,12 +53,3 @@ export function consumerProject(fixtureDir: string): ConsumerProject {
   };
 }
 
-function ensureBuilt(): void {
-  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
-    .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs))
-    .reduce((a, b) => Math.max(a, b), 0);
-  const entry = path.join(ROOT, 'build', 'lib', 'index.js');
-  if (!fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newest(path.join(ROOT, 'lib'))) {
-    spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'ignore' });
-  }
-}
