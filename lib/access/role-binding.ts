@@ -9,6 +9,8 @@ import { broadGrantProblem, isDefaultClusterRole } from '../policy/checks/rbac';
 import { z } from 'zod';
 import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
+const ACCOUNT_REF = z.strictObject({ name: str, namespace: str });
+
 const subjectName = (name: unknown) => schemaProblems(str.describe('give the name as a string'), name, '', 'name');
 import { ClusterRole, Role } from './role';
 import { ServiceAccount } from './service-account';
@@ -29,7 +31,7 @@ export class Subject {
 
   /** A ServiceAccount of this stack, or one elsewhere by name and namespace. */
   public static serviceAccount(account: ServiceAccount | { readonly name: string; readonly namespace: string }): Subject {
-    const refused = account instanceof ServiceAccount ? [] : schemaProblems(z.strictObject({ name: str, namespace: str }), account, '', 'account');
+    const refused = account instanceof ServiceAccount ? [] : schemaProblems(ACCOUNT_REF, account, '', 'account');
     return checkArguments(new Subject({ kind: 'ServiceAccount', name: refused.length ? '' : account.name, namespace: refused.length ? undefined : account.namespace }), refused);
   }
 

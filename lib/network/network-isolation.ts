@@ -18,6 +18,10 @@ export const NetworkIsolationPropsSchema = z.strictObject({
 });
 
 const PORTS = z.array(z.union([portRef, NetworkPortSchema])).describe('list the ports, e.g. ["http"] or [8080]');
+// The methods' arguments, built once: zod schemas cost more to build than to check a value with.
+const FROM_INGRESS_ARGS = z.strictObject({ to: PodSelectorSchema, ports: PORTS });
+const ALLOW_ARGS = z.strictObject({ from: PodSelectorSchema, to: PodSelectorSchema, ports: PORTS });
+const EGRESS_ARGS = z.strictObject({ from: PodSelectorSchema, destination: instanceOf(NetworkPeer, 'a NetworkPeer'), ports: PORTS });
 
 /** Where the ingress controller runs. */
 export interface IngressControllerLocation {
@@ -85,7 +89,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets the ingress controller reach a workload's ports (`<workload>-from-ingress-controller`). */
   public allowFromIngressController(to: WorkloadLike, ports: PortSpec[]): NetworkPolicy {
-    checkProps(this, z.strictObject({ to: PodSelectorSchema, ports: PORTS }), { to, ports });
+    checkProps(this, FROM_INGRESS_ARGS, { to, ports });
     const name = `${selectedPods(to).name}-from-ingress-controller`;
     this.checkPorts(name, to, ports);
     return new NetworkPolicy(this, name, {
@@ -101,7 +105,7 @@ export class NetworkIsolation extends Construct {
    * default deny.
    */
   public allow(from: WorkloadLike, to: WorkloadLike, ports: PortSpec[]): [NetworkPolicy, NetworkPolicy] {
-    checkProps(this, z.strictObject({ from: PodSelectorSchema, to: PodSelectorSchema, ports: PORTS }), { from, to, ports });
+    checkProps(this, ALLOW_ARGS, { from, to, ports });
     const fromName = selectedPods(from).name;
     const toName = selectedPods(to).name;
     const inName = `${toName}-from-${fromName}`;
@@ -115,7 +119,7 @@ export class NetworkIsolation extends Construct {
 
   /** Lets a workload reach an external network (`NetworkPeer.cidr(name, ...)`) on ports (`<workload>-to-<name>`). */
   public allowEgress(from: WorkloadLike, destination: NetworkPeer, ports: PortSpec[]): NetworkPolicy {
-    checkProps(this, z.strictObject({ from: PodSelectorSchema, destination: instanceOf(NetworkPeer, 'a NetworkPeer'), ports: PORTS }), { from, destination, ports });
+    checkProps(this, EGRESS_ARGS, { from, destination, ports });
     const name = `${selectedPods(from).name}-to-${destination.name}`;
     return new NetworkPolicy(this, name, { name, selector: from, egress: [{ peers: [destination], ports: ports.map(toPort) }] });
   }

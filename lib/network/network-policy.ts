@@ -7,11 +7,14 @@ import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { Workload, PodSelectorSchema } from '../workloads/workload';
 import { z } from 'zod';
-import { checkArguments, checkProps, constructId, instanceOf, oneOf, portRef, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, oneOf, portRef, refusedArgumentsOf, str, stringMap } from '../core/schema';
 
 import { selectedPods } from './pod-selector';
 
-const peerArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
+const peerArgs = argumentProblems;
+const OPTIONAL_LABELS = stringMap.optional();
+const CIDR = str.describe('write it like "203.0.113.0/24"');
+const CIDRS = z.array(str).optional();
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -39,7 +42,7 @@ export class NetworkPeer {
 
   /** Pods of another namespace, all of them or those with these labels. */
   public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
-    const refused = peerArgs({ name: str, podLabels: stringMap.optional() }, { name, podLabels });
+    const refused = peerArgs({ name: str, podLabels: OPTIONAL_LABELS }, { name, podLabels });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
@@ -63,7 +66,7 @@ export class NetworkPeer {
    * holes (`except`).
    */
   public static cidr(name: string, cidr: string, except?: string[]): NetworkPeer {
-    const refused = peerArgs({ name: str, cidr: str.describe('write it like "203.0.113.0/24"'), except: z.array(str).optional() }, { name, cidr, except });
+    const refused = peerArgs({ name: str, cidr: CIDR, except: CIDRS }, { name, cidr, except });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, { ipBlock: { cidr, except } });
   }

@@ -171,6 +171,7 @@ export interface VolumeClaimTemplateProps extends ClaimOptions {
 
 /** Runtime shape of {@link VolumeClaimTemplateProps}. @internal */
 export const VolumeClaimTemplatePropsSchema = z.strictObject({ ...ClaimOptionsShape, name: str });
+const CLAIM_TEMPLATE_OPTIONS = z.strictObject({ storageClassName: str.optional(), volumeMode: ClaimOptionsShape.volumeMode });
 
 /**
  * Per-member storage of a StatefulSet: every pod gets its own claim, kept across restarts and
@@ -180,7 +181,7 @@ export const VolumeClaimTemplatePropsSchema = z.strictObject({ ...ClaimOptionsSh
 export class VolumeClaimTemplate {
   /** A read-write-once claim of `size`, the usual data directory of a database member. */
   public static readWriteOnce(name: string, size: string, options: Omit<ClaimOptions, 'size' | 'accessModes'> = {}): VolumeClaimTemplate {
-    const refused = schemaProblems(z.strictObject({ storageClassName: str.optional(), volumeMode: ClaimOptionsShape.volumeMode }), options, '', 'options');
+    const refused = schemaProblems(CLAIM_TEMPLATE_OPTIONS, options, '', 'options');
     return checkArguments(new VolumeClaimTemplate({ ...(refused.length ? {} : options), name, size, accessModes: [AccessMode.READ_WRITE_ONCE] }), refused);
   }
 

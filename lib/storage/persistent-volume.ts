@@ -7,9 +7,11 @@ import { Names } from '../core/names';
 import { AccessMode, accessModeProblems, sizeProblems } from './persistent-volume-claim';
 import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
-import { checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
+import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
-const sourceArgs = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
+const sourceArgs = argumentProblems;
+const RAW_SOURCE = z.record(str, z.record(str, z.unknown()));
+const OPTIONAL_STRING = str.optional();
 
 /** What happens to a volume's storage when its claim is deleted (the notes, 001). */
 export enum ReclaimPolicy {
@@ -35,12 +37,12 @@ export class PersistentVolumeSource {
 
   /** A volume of a CSI driver, by its handle. */
   public static csi(driver: string, volumeHandle: string, fsType?: string): PersistentVolumeSource {
-    return checkArguments(new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } }), sourceArgs({ driver: str, volumeHandle: str, fsType: str.optional() }, { driver, volumeHandle, fsType }));
+    return checkArguments(new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } }), sourceArgs({ driver: str, volumeHandle: str, fsType: OPTIONAL_STRING }, { driver, volumeHandle, fsType }));
   }
 
   /** Any other source, as the Kubernetes API spells it (escape hatch). */
   public static of(source: Omit<k8s.PersistentVolumeSpec, 'capacity' | 'accessModes' | 'persistentVolumeReclaimPolicy' | 'storageClassName' | 'volumeMode' | 'claimRef'>): PersistentVolumeSource {
-    const refused = schemaProblems(z.record(str, z.record(str, z.unknown())), source, '', 'source');
+    const refused = schemaProblems(RAW_SOURCE, source, '', 'source');
     return checkArguments(new PersistentVolumeSource(refused.length ? {} : source), refused);
   }
 

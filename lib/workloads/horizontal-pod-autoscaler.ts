@@ -12,10 +12,12 @@ import { RenderedJson } from '../core/rendered-json';
 import { StatefulSet } from './stateful-set';
 import { Workload, ScalableSchema } from './workload';
 import { z } from 'zod';
-import { checkArguments, checkProps, constructId, instanceOf, num, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, num, PARSE, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
 
 const QUANTITY_ARG = str.describe('write it as a Kubernetes quantity string, e.g. "500m", "100", "256Mi"');
-const args = (shape: z.ZodRawShape, values: Record<string, unknown>) => schemaProblems(z.strictObject(shape), values, '', 'arguments');
+const args = argumentProblems;
+const SELECTOR_ARG = stringMap.optional();
+const DESCRIBED_OBJECT_ARG = z.strictObject({ apiVersion: str, kind: str, name: str });
 
 /** The value a non-resource metric is compared with. */
 export class MetricTarget {
@@ -69,13 +71,13 @@ export class Metric {
     return checkArguments(new Metric({
       type: 'Pods',
       pods: { metric: identifier(metricName, selector), target: MetricTarget.averageValue(averageValue).toK8s() },
-    }, undefined, undefined, [averageValue], metricName), args({ metricName: str, averageValue: QUANTITY_ARG, selector: stringMap.optional() }, { metricName, averageValue, selector }));
+    }, undefined, undefined, [averageValue], metricName), args({ metricName: str, averageValue: QUANTITY_ARG, selector: SELECTOR_ARG }, { metricName, averageValue, selector }));
   }
 
   /** A metric of another object of the namespace (e.g. requests per second of an Ingress). */
   public static object(describedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string }, metricName: string, target: MetricTarget): Metric {
     const refused = [
-      ...args({ describedObject: z.strictObject({ apiVersion: str, kind: str, name: str }), metricName: str, target: METRIC_TARGET }, { describedObject, metricName, target }),
+      ...args({ describedObject: DESCRIBED_OBJECT_ARG, metricName: str, target: METRIC_TARGET }, { describedObject, metricName, target }),
       ...refusedArgumentsOf(target, 'target'),
     ];
     return checkArguments(new Metric({
@@ -87,7 +89,7 @@ export class Metric {
   /** A metric from outside the cluster (e.g. a queue length), through an external metrics adapter. */
   public static external(metricName: string, target: MetricTarget, selector?: Record<string, string>): Metric {
     const refused = [
-      ...args({ metricName: str, target: METRIC_TARGET, selector: stringMap.optional() }, { metricName, target, selector }),
+      ...args({ metricName: str, target: METRIC_TARGET, selector: SELECTOR_ARG }, { metricName, target, selector }),
       ...refusedArgumentsOf(target, 'target'),
     ];
     return checkArguments(new Metric({
@@ -145,6 +147,7 @@ export const ScalingRulesSchema = z.strictObject({
   policies: z.array(ScalingPolicySchema).optional(),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
 });
+const ScalingRulesPairSchema = z.strictObject({ scaleUp: ScalingRulesSchema.optional(), scaleDown: ScalingRulesSchema.optional() });
 
 /** One limit on how fast replicas change. */
 export interface ScalingPolicy {
@@ -192,7 +195,7 @@ export class ScalingBehavior {
 
   /** Explicit rules. */
   public static of(rules: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules }): ScalingBehavior {
-    const refused = schemaProblems(z.strictObject({ scaleUp: ScalingRulesSchema.optional(), scaleDown: ScalingRulesSchema.optional() }), rules, '', 'rules');
+    const refused = schemaProblems(ScalingRulesPairSchema, rules, '', 'rules');
     return checkArguments(new ScalingBehavior(refused.length ? {} : rules), refused);
   }
 
@@ -293,7 +296,7 @@ export class HorizontalPodAutoscaler extends Construct {
   public static ifEnabled(scope: Construct, id: string, props: HorizontalPodAutoscalerProps): HorizontalPodAutoscaler | undefined {
     // Props the constructor refuses are refused there, whatever the environment.
     const target = (props as Partial<HorizontalPodAutoscalerProps> | undefined)?.target;
-    if (!ScalableSchema.safeParse(target).success) return new HorizontalPodAutoscaler(scope, id, props);
+    if (!ScalableSchema.safeParse(target, PARSE).success) return new HorizontalPodAutoscaler(scope, id, props);
     const environment = target instanceof Workload ? target.environment : AppChart.of(scope).environment;
     return environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }

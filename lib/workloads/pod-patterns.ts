@@ -27,11 +27,11 @@ function podOf(host: PodHost): PodTemplate {
  * the workload it extends (or, for a bare pod template, where the stack is defined), and it stops
  * like a construct refusing its props.
  */
-function checkPattern(pattern: string, host: unknown, shape: z.ZodRawShape, props: unknown): void {
+function checkPattern(pattern: string, host: unknown, schema: z.ZodType, props: unknown): void {
   if (!(host instanceof Workload) && !(host instanceof PodTemplate)) {
     throw new ProblemError([{ field: `${pattern}.host`, value: typeof host, message: 'must be a workload of this library or a PodTemplate', fix: 'pass the Deployment, StatefulSet, Job or CronJob the helper belongs to' }]);
   }
-  const problems = schemaProblems(z.strictObject(shape), props, `${pattern}.`, pattern);
+  const problems = schemaProblems(schema, props, `${pattern}.`, pattern);
   if (!problems.length) return;
   if (host instanceof Workload) {
     addProblems(host, () => problems);
@@ -49,6 +49,13 @@ const DIRECTORY = z.strictObject({
 });
 const MAIN = instanceOf(Container, 'a Container of the pod').optional();
 const HELPER = { container: ContainerSchema, main: MAIN, shares: z.array(DIRECTORY).optional() };
+// The patterns' props, built once: zod schemas cost more to build than to check a value with.
+const SIDECAR = z.strictObject(HELPER);
+const METRICS_ADAPTER = z.strictObject({ ...HELPER, port: num, portName: str.optional(), path: str.optional() });
+const AMBASSADOR = z.strictObject({ ...HELPER, port: num, env: str, scheme: str.optional() });
+const WAIT_FOR = z.strictObject({ name: str, image: str, host: str, port: num });
+const RENDER_CONFIG = z.strictObject({ container: ContainerSchema, into: DIRECTORY.omit({ writer: true }), main: MAIN });
+const RUN = z.strictObject({ container: ContainerSchema });
 
 /** A directory two containers of a pod share (an emptyDir). */
 export interface SharedDirectory {
@@ -138,7 +145,7 @@ export class Sidecar {
    * would never exit, so the Job would never complete.
    */
   public static add(host: PodHost, props: HelperProps): Container {
-    checkPattern('Sidecar.add', host, HELPER, props);
+    checkPattern('Sidecar.add', host, SIDECAR, props);
     return addHelper(host, props, false);
   }
 
@@ -183,7 +190,7 @@ export class Adapter {
    * one port: a second exporter needs its own port name and is found by that name.
    */
   public static addMetricsExporter(host: PodHost, props: MetricsAdapterProps): Container {
-    checkPattern('Adapter.addMetricsExporter', host, { ...HELPER, port: num, portName: str.optional(), path: str.optional() }, props);
+    checkPattern('Adapter.addMetricsExporter', host, METRICS_ADAPTER, props);
     const portName = props.portName ?? 'metrics';
     const given = props.container instanceof Container ? props.container : new Container(props.container);
     given.ports.push({ number: props.port, name: portName });
@@ -222,7 +229,7 @@ export interface AmbassadorProps extends HelperProps {
 export class Ambassador {
   /** Adds the ambassador and gives the main container its endpoint in `env`. */
   public static add(host: PodHost, props: AmbassadorProps): Container {
-    checkPattern('Ambassador.add', host, { ...HELPER, port: num, env: str, scheme: str.optional() }, props);
+    checkPattern('Ambassador.add', host, AMBASSADOR, props);
     const given = props.container instanceof Container ? props.container : new Container(props.container);
     given.ports.push({ number: props.port });
     const ambassador = addHelper(host, { ...props, container: given }, false);
@@ -270,7 +277,7 @@ export class InitStep {
    * reach the shell as environment variables, never spliced into the command.
    */
   public static waitFor(host: PodHost, props: WaitForProps): Container {
-    checkPattern('InitStep.waitFor', host, { name: str, image: str, host: str, port: num }, props);
+    checkPattern('InitStep.waitFor', host, WAIT_FOR, props);
     return podOf(host).addInitContainer({
       name: props.name,
       image: props.image,
@@ -281,13 +288,13 @@ export class InitStep {
 
   /** Renders config files into a shared directory that the main container reads. */
   public static renderConfig(host: PodHost, props: RenderConfigProps): Container {
-    checkPattern('InitStep.renderConfig', host, { container: ContainerSchema, into: DIRECTORY.omit({ writer: true }), main: MAIN }, props);
+    checkPattern('InitStep.renderConfig', host, RENDER_CONFIG, props);
     return addHelper(host, { container: props.container, main: props.main, shares: [{ ...props.into, writer: 'helper' }] }, true);
   }
 
   /** Runs a one-off step, e.g. a schema migration, before the app starts. */
   public static run(host: PodHost, container: Container | ContainerProps): Container {
-    checkPattern('InitStep.run', host, { container: ContainerSchema }, { container });
+    checkPattern('InitStep.run', host, RUN, { container });
     return podOf(host).addInitContainer(container);
   }
 

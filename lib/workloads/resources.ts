@@ -99,6 +99,7 @@ export interface ResourcesProps {
 /** Runtime shape of {@link ResourcesProps}; amounts are checked by {@link Resources.problems}. @internal */
 export const ResourcesPropsSchema = z.strictObject({ cpu: CpuSchema, memory: MemorySchema, cpuLimit: CpuSchema.optional(), memoryLimit: MemorySchema.optional() });
 
+const RESOURCE_SIZE = oneOf(ResourceSize);
 const PRESETS: Record<ResourceSize, [number, number]> = {
   [ResourceSize.NANO]: [25, 32],
   [ResourceSize.MICRO]: [50, 64],
@@ -112,7 +113,7 @@ const PRESETS: Record<ResourceSize, [number, number]> = {
 export class Resources {
   /** A size preset: requests only for CPU, memory limit = request. */
   public static preset(size: ResourceSize): Resources {
-    const refused = schemaProblems(oneOf(ResourceSize), size, '', 'size');
+    const refused = schemaProblems(RESOURCE_SIZE, size, '', 'size');
     const [cpu, memory] = PRESETS[refused.length ? ResourceSize.SMALL : size];
     return checkArguments(new Resources({ cpu: Cpu.millis(cpu), memory: Memory.mebibytes(memory) }, true), refused);
   }

@@ -10,6 +10,8 @@ import { Workload, WorkloadProps, WorkloadPropsSchema } from './workload';
 import { z } from 'zod';
 import { bool, checkArguments, instanceOf, num, oneOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
+const ROLLING_UPDATE_OPTIONS = z.strictObject({ partition: num.optional() });
+
 /** The order in which members are created and removed. */
 export enum PodManagementPolicy {
   /** One at a time, 0 to n-1, each after the previous one is ready; removal in reverse (the notes, 001). */
@@ -25,7 +27,7 @@ export class StatefulSetUpdateStrategy {
    * keep the old template: a canary of the highest ordinals, or a pause with partition = replicas.
    */
   public static rollingUpdate(options: { readonly partition?: number } = {}): StatefulSetUpdateStrategy {
-    const refused = schemaProblems(z.strictObject({ partition: num.optional() }), options, '', 'options');
+    const refused = schemaProblems(ROLLING_UPDATE_OPTIONS, options, '', 'options');
     return checkArguments(new StatefulSetUpdateStrategy('RollingUpdate', refused.length ? undefined : options.partition), refused);
   }
 

@@ -61,6 +61,8 @@ export const ProjectedVolumeOptionsSchema = z.strictObject({ items: z.array(KeyT
 /** Runtime shape of {@link EmptyDirOptions}. @internal */
 export const EmptyDirOptionsSchema = z.strictObject({ memory: bool.optional(), sizeLimit: str.optional().describe('give a quantity such as "64Mi"') });
 const NAMED = z.strictObject({ name: str.describe('give the volume a DNS-1123 label as name, e.g. "data"'), ref: str.optional() });
+const CLAIM_OPTIONS = z.strictObject({ readOnly: bool.optional() });
+const SOURCE = z.record(str, z.unknown());
 
 /**
  * A pod volume. Containers mount it by object, so a mount can only name a volume that exists;
@@ -104,13 +106,13 @@ export class Volume {
 
   /** A PersistentVolumeClaim. */
   public static fromClaim(name: string, claimName: string, options: { readonly readOnly?: boolean } = {}): Volume {
-    const refused = [...schemaProblems(NAMED, { name, ref: claimName }), ...schemaProblems(z.strictObject({ readOnly: bool.optional() }), options, '', 'options')];
+    const refused = [...schemaProblems(NAMED, { name, ref: claimName }), ...schemaProblems(CLAIM_OPTIONS, options, '', 'options')];
     return checkArguments(new Volume(name, { persistentVolumeClaim: { claimName, readOnly: refused.length ? undefined : options.readOnly } }, 'persistentVolumeClaim', claimName), refused);
   }
 
   /** Any other volume source, as the Kubernetes API spells it (escape hatch). */
   public static fromSource(name: string, source: Omit<k8s.Volume, 'name'>): Volume {
-    const refused = [...schemaProblems(NAMED, { name }), ...schemaProblems(z.record(str, z.unknown()), source, '', 'source')];
+    const refused = [...schemaProblems(NAMED, { name }), ...schemaProblems(SOURCE, source, '', 'source')];
     return checkArguments(new Volume(name, refused.length ? {} : source, 'other'), refused);
   }
 
