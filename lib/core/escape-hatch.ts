@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { typedJson } from './typed-json';
 
 /**
  * Escape hatches: `ApiObject.of(construct)` reaches the API object under any construct of this
@@ -32,7 +33,8 @@ export function patchAfterConversion(apiObject: ApiObject): void {
   if (!Array.isArray(patches)) {
     throw new Error(`${apiObject.node.path}: this cdk8s version keeps JSON patches elsewhere; escape hatches cannot be applied after conversion`);
   }
-  const convert = apiObject.toJson.bind(apiObject);
+  const own = apiObject.toJson.bind(apiObject);
+  const convert = () => typedJson(apiObject, own) ?? own();
   Object.defineProperty(target, FINAL, { value: true });
   Object.defineProperty(target, 'toJson', {
     configurable: true,

@@ -1,0 +1,88 @@
+import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+
+/**
+ * `toJson()` of a cdk8s-plus-27 `k8s.Kube*` object in one pass over its props, for the synth's
+ * hot path. cdk8s renders an object in three passes: `resolve` (which looks up the App and copies
+ * the key path at every value), `sanitizeValue` (drop empty values, sort keys) and the class's
+ * typed conversion. Here the first two are one walk with the same rules, and the typed conversion
+ * is the class's own (`KubeX.manifest`, which is what `KubeX.toJson` applies to the resolved props).
+ *
+ * Returns undefined, and the caller renders the object the usual way (`render`, the object's own
+ * `toJson`), for anything else: other classes, Apps with their own resolvers, values outside the
+ * rules below. The first object of each class in a process is rendered both ways and compared, so
+ * a cdk8s version that renders differently turns the shortcut off instead of changing a manifest.
+ */
+export function typedJson(apiObject: ApiObject, render: () => any): any {
+  if (disabled) return undefined;
+  const type: unknown = apiObject.constructor;
+  if (!isKubeClass(type) || !hasDefaultResolvers(apiObject)) return undefined;
+  const props = (apiObject as any).props;
+  if (typeof props !== 'object' || props === null) return undefined;
+  let json: any;
+  try {
+    const resolved = walk({ ...props, metadata: apiObject.metadata.toJson() });
+    // As ApiObject.toJson: apiVersion, kind and metadata first.
+    const ordered: Record<string, unknown> = {};
+    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(resolved)]) {
+      if (key in resolved) ordered[key] = resolved[key];
+    }
+    json = type.manifest(ordered);
+  } catch {
+    // An unusual value, or a failing producer: cdk8s renders it, with its own error messages.
+    return undefined;
+  }
+  if (!verified.has(type)) {
+    verified.add(type);
+    if (JSON.stringify(json) !== JSON.stringify(render())) {
+      disabled = true;
+      return undefined;
+    }
+  }
+  return json;
+}
+
+interface KubeClass {
+  manifest(props: unknown): any;
+}
+
+/** Thrown inside the walk when a value needs cdk8s's own rendering. */
+const UNUSUAL = Symbol('unusual value');
+const verified = new Set<KubeClass>();
+let disabled = false;
+let kubeClasses: Set<unknown> | undefined;
+
+function isKubeClass(type: unknown): type is KubeClass {
+  kubeClasses ??= new Set(Object.values(k8s).filter((v) => typeof v === 'function' && typeof (v as any).manifest === 'function'));
+  return kubeClasses.has(type);
+}
+
+/** The App renders with cdk8s's built-in resolvers only, in their order. */
+function hasDefaultResolvers(apiObject: ApiObject): boolean {
+  const resolvers = App.of(apiObject).resolvers;
+  return resolvers.length === 3 && resolvers[0] instanceof LazyResolver && resolvers[1] instanceof ImplicitTokenResolver && resolvers[2] instanceof NumberStringUnionResolver;
+}
+
+/**
+ * `sanitizeValue(resolve([], value), { sortKeys: true })`: a Lazy is produced, an implicit token
+ * resolved and a number-or-string union (a `Quantity`, an `IntOrString`) becomes `{ value }`,
+ * each then rendered again; arrays keep their length; plain objects get sorted keys without null
+ * or undefined values.
+ */
+function walk(value: any): any {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Lazy) return walk(value.produce());
+  if (typeof value.resolve === 'function') return walk(value.resolve());
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => walk(v));
+  if (value.constructor !== Object) {
+    if (typeof value.value === 'number' || typeof value.value === 'string') return walk({ value: value.value });
+    throw UNUSUAL;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = walk(value[key]);
+    if (v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
+}
