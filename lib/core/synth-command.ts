@@ -51,7 +51,8 @@ export const STREAM_FILE = 'manifests.yaml';
 export function synthCommand(platform: Platform, props: SynthCommandProps = {}): number {
   const outdir = props.outdir ?? 'dist';
   const cliOutput = props.cliOutput ?? '.cdk8s-out';
-  const given = (props.env ?? process.env).CDK8S_OUTDIR;
+  // Empty is unset, as a shell's `CDK8S_OUTDIR= node app.js` means.
+  const given = (props.env ?? process.env).CDK8S_OUTDIR || undefined;
   try {
     if (given !== undefined && isStdoutFolder(given)) {
       const { files, manifests, warnings } = platform.render();
