@@ -77,31 +77,40 @@ type Validators = Readonly<Record<string, ValidateFunction | undefined>>;
 const validators = new Map<string, ValidateFunction | undefined>();
 let ajv: Ajv | undefined;
 let gvk: Record<string, string> | undefined;
-let precompiled: Validators | null | undefined;
 
 /**
- * The validators generated at build time (`npm run build`, `scripts/validators.js`): loading them
- * takes milliseconds where compiling took ~15 ms per kind. Null when the module is absent (tests
- * run the TypeScript sources; a build without the generator step): kinds are compiled at runtime.
+ * The validators generated at build time (`npm run build` runs `scripts/validators.js`): loading
+ * them takes milliseconds where compiling cost ~15 ms per kind. Two modules, because V8 still
+ * pre-parses all of a module: the kinds the library emits, the audit Policy and the custom-resource
+ * envelope (~0.9 MB, ~15 ms to load), and the other kinds of the schema (loaded when one is met).
+ * Together they hold every validator key, so a kind in neither is not a Kubernetes 1.27 kind.
  */
-function precompiledValidators(): Validators | null {
-  if (precompiled === undefined) {
+const PRECOMPILED = ['./schema/validators', './schema/validators-more'] as const;
+/** Per module of {@link PRECOMPILED}: loaded, null when absent, undefined until first needed. */
+let precompiled: (Validators | null | undefined)[] = [undefined, undefined];
+
+/**
+ * One generated module, or null when it is absent (tests run the TypeScript sources, a build
+ * without the generator step): the kinds are then compiled at runtime, with the same options.
+ */
+function precompiledModule(index: number): Validators | null {
+  if (precompiled[index] === undefined) {
     try {
-      precompiled = require('./schema/validators') as Validators;
+      precompiled[index] = require(PRECOMPILED[index]) as Validators;
     } catch (e: any) {
-      if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes('schema/validators')) throw e;
-      precompiled = null;
+      if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes(PRECOMPILED[index].slice(1))) throw e;
+      precompiled[index] = null;
     }
   }
-  return precompiled;
+  return precompiled[index] as Validators | null;
 }
 
 /**
- * @internal For tests: use these generated validators (null: none, compile every kind at runtime;
- * undefined: the module next to this file, as in production). Clears the cache of validators.
+ * @internal For tests: use these generated modules (null: absent), or with undefined the modules
+ * next to this file, as in production. Clears the cache of validators.
  */
-export function setPrecompiledValidators(module: Validators | null | undefined): void {
-  precompiled = module;
+export function setPrecompiledValidators(modules: readonly [Validators | null, Validators | null] | undefined): void {
+  precompiled = modules ? [...modules] : [undefined, undefined];
   validators.clear();
 }
 
@@ -138,14 +147,15 @@ export function validatorSchema(key: string, kinds: Record<string, string>): obj
 /**
  * The validator of a kind, cached; undefined when the kind is unknown. Kubernetes kinds (the
  * `gvk` map) and custom resources are disjoint (the generator checks), so the precompiled lookup
- * by key or custom resource picks what the runtime compile would.
+ * by key or {@link CUSTOM_RESOURCE} picks what the runtime compile would.
  */
 function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
   const key = `${apiVersion}|${kind}`;
   if (!validators.has(key)) {
     const name = isCustomResource(apiVersion) ? CUSTOM_RESOURCE : key;
-    let validate = precompiledValidators()?.[name];
-    if (!validate) {
+    let validate = precompiledModule(0)?.[name];
+    if (!validate && precompiledModule(0)) validate = precompiledModule(1)?.[name];
+    if (!validate && !(precompiledModule(0) && precompiledModule(1))) {
       const ajvInstance = compiler();
       const schema = validatorSchema(gvk![key] ? key : name, gvk!);
       validate = schema ? ajvInstance.compile(schema) : undefined;
