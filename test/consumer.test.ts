@@ -23,10 +23,10 @@ describe('the packed library in a consumer app', () => {
   }, 240_000);
   afterAll(() => removeApp(app), 60_000);
 
-  test('the tarball holds the compiled library, its types, the strict 1.27 schema, the consumer README and the rules, nothing else', () => {
+  test('the tarball holds the compiled library, its types, the strict 1.27 schema and its precompiled validators, the consumer README and the rules, nothing else', () => {
     const outside = library.files.filter((f) => !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(f)).sort();
     expect(outside).toEqual(['LICENSE', 'README.md', 'build/lib/core/schema/k8s-v1.27-strict.json', 'docs/rules.md', 'package.json']);
-    expect(library.files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/policy/validation-plugin.js']));
+    expect(library.files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/policy/validation-plugin.js', 'build/lib/core/schema/validators.js', 'build/lib/core/schema/validators-more.js']));
     const readme = fs.readFileSync(path.join(app!, 'node_modules', '@platform', 'k8s-constructs', 'README.md'), 'utf-8');
     expect(readme).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'package-readme.md'), 'utf-8'));
   });
@@ -57,6 +57,18 @@ describe('the packed library in a consumer app', () => {
     // cdk8s requires the folder of a local plugin package by path (package.json "main").
     const plugin = run(app!, 'node', ['-e', "console.log(typeof require(require('path').resolve('node_modules/@platform/k8s-constructs')).PolicyValidation)"]);
     expect(plugin).toMatchObject({ status: 0, output: 'function\n' });
+  });
+
+  test('the strict schema check uses the precompiled validators: neither ajv nor the schema is loaded to check a Deployment, near miss included', () => {
+    const script = [
+      "const { strictSchemaProblems } = require('@platform/k8s-constructs');",
+      "const problems = strictSchemaProblems({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'w', imagePullPolcy: 'Always' }] } } } });",
+      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/]ajv[\\\\/]|k8s-v1\\.27-strict\\.json$/.test(f));",
+      'console.log(JSON.stringify({ fix: problems[0].fix, loaded }));',
+    ].join('\n');
+    const checked = run(app!, 'node', ['-e', script]);
+    expect(checked).toMatchObject({ status: 0 });
+    expect(JSON.parse(checked.output)).toEqual({ fix: 'did you mean "imagePullPolicy"? Otherwise remove it', loaded: [] });
   });
 
   test('tsc compiles the app without errors', () => {

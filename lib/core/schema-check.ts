@@ -1,4 +1,5 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { Problem } from './problem';
 
 /**
@@ -43,43 +44,121 @@ interface StrictSchema {
   readonly definitions: Record<string, unknown>;
 }
 
-const SCHEMA_ID = 'k8s-1.27';
+/** @internal The `$id` of the definitions in ajv; validator schemas `$ref` into it. */
+export const SCHEMA_ID = 'k8s-1.27';
+/** @internal Validator key of every custom resource (their envelope is checked, whatever the kind). */
+export const CUSTOM_RESOURCE = '(custom resource)';
+/** @internal Validator key of the kube-apiserver's audit policy file. */
+export const AUDIT_POLICY = 'audit.k8s.io/v1|Policy';
+
+/**
+ * @internal ajv options of the runtime compile and of the build-time generated validators
+ * (`schema-standalone.ts`), the same so that both report the same errors.
+ * - `strict: false`: the Kubernetes schema carries `x-kubernetes-*` annotations; formats (int32,
+ *   byte, date-time) are not checked, quantities are checked by their pattern.
+ * - `verbose`: errors carry `parentSchema`, whose properties are the "did you mean" candidates.
+ * - `inlineRefs: false`: one function per definition, shared by all kinds (ObjectMeta, PodSpec),
+ *   so the generated code is about a fifth smaller and the runtime compile a little faster.
+ * - `optimize: false`: the optimizer's passes doubled the compile time of the large pod
+ *   definitions, which a runtime compile pays once per kind; checking stays a few milliseconds.
+ */
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  verbose: true,
+  inlineRefs: false,
+  code: { optimize: false },
+};
+
+/** `validator key` → validate function, as exported by the generated module. */
+type Validators = Readonly<Record<string, ValidateFunction | undefined>>;
+
 const validators = new Map<string, ValidateFunction | undefined>();
 let ajv: Ajv | undefined;
 let gvk: Record<string, string> | undefined;
 
+/**
+ * The validators generated at build time (`npm run build` runs `scripts/validators.js`): loading
+ * them takes milliseconds where compiling cost ~15 ms per kind. Two modules, because V8 still
+ * pre-parses all of a module: the kinds the library emits, the audit Policy and the custom-resource
+ * envelope (~1 MB, ~17 ms to load), and the other kinds of the schema (loaded when one is met).
+ * Together they hold every validator key, so a kind in neither is not a Kubernetes 1.27 kind.
+ */
+const PRECOMPILED = ['./schema/validators', './schema/validators-more'] as const;
+/** Per module of {@link PRECOMPILED}: loaded, null when absent, undefined until first needed. */
+let precompiled: (Validators | null | undefined)[] = [undefined, undefined];
+
+/**
+ * One generated module, or null when it is absent (tests run the TypeScript sources, a build
+ * without the generator step): the kinds are then compiled at runtime, with the same options.
+ */
+function precompiledModule(index: number): Validators | null {
+  if (precompiled[index] === undefined) {
+    try {
+      precompiled[index] = require(PRECOMPILED[index]) as Validators;
+    } catch (e: any) {
+      if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes(PRECOMPILED[index].slice(1))) throw e;
+      precompiled[index] = null;
+    }
+  }
+  return precompiled[index] as Validators | null;
+}
+
+/**
+ * @internal For tests: use these generated modules (null: absent), or with undefined the modules
+ * next to this file, as in production. Clears the cache of validators.
+ */
+export function setPrecompiledValidators(modules: readonly [Validators | null, Validators | null] | undefined): void {
+  precompiled = modules ? [...modules] : [undefined, undefined];
+  validators.clear();
+}
+
 function compiler(): Ajv {
   if (!ajv) {
-    // Loaded on first use: the schema is ~250 KB and each kind compiles once per process.
+    // Loaded on first use, and only when a kind is not precompiled: the schema is ~250 KB.
     const schema: StrictSchema = require('./schema/k8s-v1.27-strict.json');
     gvk = schema.gvk;
-    // `strict: false`: the Kubernetes schema carries `x-kubernetes-*` annotations; formats
-    // (int32, byte, date-time) are not checked, quantities are checked by their pattern.
-    // `optimize: false`: the optimizer's passes doubled the compile time of the large pod
-    // definitions, which every synth pays once per kind; checking stays a few milliseconds.
-    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, code: { optimize: false } });
+    const AjvClass: typeof Ajv = require('ajv').default;
+    ajv = new AjvClass(AJV_OPTIONS);
     ajv.addSchema({ $id: SCHEMA_ID, definitions: schema.definitions });
   }
   return ajv;
 }
 
-/** The compiled validator of a kind, cached; undefined when the kind is unknown. */
+/**
+ * @internal The schema a validator key compiles, with `$ref`s into the definitions of
+ * {@link SCHEMA_ID}: a kind of the `gvk` map, {@link AUDIT_POLICY} or {@link CUSTOM_RESOURCE}.
+ */
+export function validatorSchema(key: string, kinds: Record<string, string>): object | undefined {
+  const definition = kinds[key];
+  if (definition) return { $ref: `${SCHEMA_ID}#/definitions/${definition}` };
+  if (key === AUDIT_POLICY) return auditPolicySchema();
+  if (key === CUSTOM_RESOURCE) {
+    return {
+      type: 'object',
+      required: ['apiVersion', 'kind', 'metadata'],
+      properties: { metadata: { $ref: `${SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` } },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The validator of a kind, cached; undefined when the kind is unknown. Kubernetes kinds (the
+ * `gvk` map) and custom resources are disjoint (the generator checks), so the precompiled lookup
+ * by key or {@link CUSTOM_RESOURCE} picks what the runtime compile would.
+ */
 function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
   const key = `${apiVersion}|${kind}`;
   if (!validators.has(key)) {
-    const ajvInstance = compiler();
-    let validate: ValidateFunction | undefined;
-    const definition = gvk![key];
-    if (definition) {
-      validate = ajvInstance.compile({ $ref: `${SCHEMA_ID}#/definitions/${definition}` });
-    } else if (apiVersion === 'audit.k8s.io/v1' && kind === 'Policy') {
-      validate = ajvInstance.compile(auditPolicySchema());
-    } else if (isCustomResource(apiVersion)) {
-      validate = ajvInstance.compile({
-        type: 'object',
-        required: ['apiVersion', 'kind', 'metadata'],
-        properties: { metadata: { $ref: `${SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` } },
-      });
+    const name = isCustomResource(apiVersion) ? CUSTOM_RESOURCE : key;
+    let validate = precompiledModule(0)?.[name];
+    if (!validate && precompiledModule(0)) validate = precompiledModule(1)?.[name];
+    if (!validate && !(precompiledModule(0) && precompiledModule(1))) {
+      const ajvInstance = compiler();
+      const schema = validatorSchema(gvk![key] ? key : name, gvk!);
+      validate = schema ? ajvInstance.compile(schema) : undefined;
     }
     validators.set(key, validate);
   }
@@ -87,10 +166,10 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
 }
 
 /**
- * A custom resource: its API group has a dot and is not one of Kubernetes' own
+ * @internal A custom resource: its API group has a dot and is not one of Kubernetes' own
  * (`*.k8s.io`, `*.kubernetes.io`). Core (`v1`) and dot-less groups (`apps`, `batch`) are Kubernetes'.
  */
-function isCustomResource(apiVersion: string): boolean {
+export function isCustomResource(apiVersion: string): boolean {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
   return group.includes('.') && !/(^|\.)(k8s\.io|kubernetes\.io)$/.test(group);
 }

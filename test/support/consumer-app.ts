@@ -11,7 +11,7 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** What a fresh clone needs to pack the library (no build/, no apps/, no dist/). */
-const PACK_SOURCES = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.package.json', 'README.md', 'LICENSE', 'lib', 'imports', 'docs/rules.md', 'docs/package-readme.md', 'scripts/pack.js'];
+const PACK_SOURCES = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.package.json', 'README.md', 'LICENSE', 'lib', 'imports', 'docs/rules.md', 'docs/package-readme.md', 'scripts/pack.js', 'scripts/validators.js'];
 /** Packed tarballs, one per content of PACK_SOURCES, so that several suites pack once. */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'k8s-constructs-pack');
 /** The file name fixture apps depend on (`"@platform/k8s-constructs": "file:platform-k8s-constructs.tgz"`). */
