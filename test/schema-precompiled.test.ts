@@ -35,7 +35,8 @@ afterAll(() => {
 /** Problems of each object, with these validators (null: runtime compile). */
 function problemsWith(modules: readonly [Validators | null, Validators | null] | undefined, objects: unknown[]) {
   setPrecompiledValidators(modules);
-  return objects.map((o) => strictSchemaProblems(o));
+  // Copies: strictSchemaProblems keeps each object's problems by identity.
+  return objects.map((o) => strictSchemaProblems(structuredClone(o)));
 }
 
 /** A module that records which of its validators were used. */

@@ -6,7 +6,8 @@ import { Problem } from './problem';
  * Strict Kubernetes 1.27 schema of rendered objects, as a pure function: unknown fields, wrong
  * types and missing required fields, each a {@link Problem} whose field is the JSON path in the
  * object (`spec.template.spec.containers[0].lifecyle`). The Platform runs it on every object of
- * every synth; the policy engine runs it as rule PLT030 for plain cdk8s apps.
+ * every synth; the policy engine runs it as rule PLT005 for plain cdk8s apps. An object is checked
+ * once (its problems are kept by identity): rendered objects are final.
  *
  * The schema (`schema/k8s-v1.27-strict.json`, see `schema/PROVENANCE.md`) is the official v1.27.0
  * OpenAPI definitions with `additionalProperties: false` on every object type and the enums of
@@ -15,6 +16,17 @@ import { Problem } from './problem';
  * `audit.k8s.io/v1 Policy`, a kube-apiserver file, is checked field by field.
  */
 export function strictSchemaProblems(object: unknown): Problem[] {
+  if (!isPlainObject(object)) return check(object);
+  // Rendered objects are final: the Platform checks each as it renders it, and its policy
+  // engine's schema rule then asks again.
+  let problems = checked.get(object);
+  if (!problems) checked.set(object, problems = check(object));
+  return [...problems];
+}
+
+let checked = new WeakMap<object, Problem[]>();
+
+function check(object: unknown): Problem[] {
   if (!isPlainObject(object)) {
     return [{ field: '(object)', value: object, message: 'must be an object', fix: 'render one Kubernetes object per document' }];
   }
@@ -107,11 +119,12 @@ function precompiledModule(index: number): Validators | null {
 
 /**
  * @internal For tests: use these generated modules (null: absent), or with undefined the modules
- * next to this file, as in production. Clears the cache of validators.
+ * next to this file, as in production. Clears the caches of validators and of results.
  */
 export function setPrecompiledValidators(modules: readonly [Validators | null, Validators | null] | undefined): void {
   precompiled = modules ? [...modules] : [undefined, undefined];
   validators.clear();
+  checked = new WeakMap();
 }
 
 function compiler(): Ajv {
