@@ -228,6 +228,14 @@ describe('AuditPolicy: what the API server does that a rule list hides', () => {
     expect(secret.fix).toBe('write "secrets" (resources are lower-case plurals)');
   });
 
+  test('reachability holds past the 32nd rule (rules are matched as sets of 32 per word)', () => {
+    const users = Array.from({ length: 40 }, (_, i) => ({ level: AuditLevel.METADATA, users: [`user-${i}`] }));
+    expect(errorsOf({ rules: [...users, { level: AuditLevel.METADATA }] })).toEqual([]);
+    expect(errorsOf({ rules: [...users, { level: AuditLevel.NONE, users: ['user-33', 'user-1'] }, { level: AuditLevel.METADATA }] }))
+      .toEqual(['rules[40]: can never match: every request it matches is taken first by rules[1], rules[33] (first match wins)']);
+    expect(errorsOf({ rules: users })).toEqual([expect.stringMatching(/^rules: \d+ classes of requests match no rule/)]);
+  });
+
   test('omitting all four stages logs nothing and is refused', () => {
     const all = [AuditStage.REQUEST_RECEIVED, AuditStage.RESPONSE_STARTED, AuditStage.RESPONSE_COMPLETE, AuditStage.PANIC];
     expect(errorsOf({ omitStages: all, rules: [{ level: AuditLevel.METADATA }] })).toEqual(['omitStages: omits every stage, so nothing is ever logged']);

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { ImagePolicy, PLATFORM_RULES, PodSecurityLevel, PolicyEngine } from '../lib';
-import { credentialProblems, isSecretName } from '../lib/policy/checks/secret-scan';
+import { credentialPatterns, credentialProblems, isSecretName } from '../lib/policy/checks/secret-scan';
 
 /** PLT090/PLT091 findings of YAML documents: `rule field: message`. */
 function scan(yaml: string): string[] {
@@ -53,5 +53,40 @@ describe('the secret scanner finds credentials wherever they are written', () =>
     expect(['DB_PASS', 'MYSQL_PWD', 'AUTH', 'BEARER', 'apiKey', 'API_KEY', 'client-secret', 'NEXTAUTH_SECRET', 'password'].filter((n) => !isSecretName(n))).toEqual([]);
     expect(['AUTHOR', 'PASSWORD_FILE', 'AUTH_URL', 'SECRET_NAME', 'KEY', 'TOKEN_TTL', 'passwordFile', 'AWS_ACCESS_KEY_ID'].filter(isSecretName)).toEqual([]);
     expect(credentialProblems({ kind: 'Secret', stringData: { password: 'hunter2' } })).toEqual([]);
+  });
+
+  // The scan passes over values shorter than any pattern or without any pattern's literal part:
+  // the shortest match of every pattern must still be found, and one character less must not be.
+  test.each([
+    ['a password in a URL', 'a://b:c@', 'a://b:@'],
+    ['an AWS access key id', `AKIA${'A'.repeat(16)}`, `AKIA${'A'.repeat(15)}`],
+    ['an AWS access key id', `ASIA${'0'.repeat(16)}`, `ASI${'0'.repeat(17)}`],
+    ['an AWS access key id', `ABIA${'0'.repeat(16)}`, `ABI${'0'.repeat(17)}`],
+    ['an AWS access key id', `ACCA${'0'.repeat(16)}`, `ACC${'0'.repeat(17)}`],
+    ['a GitHub token', `ghs_${'a'.repeat(36)}`, `ghs_${'a'.repeat(35)}`],
+    ['a GitHub token', `github_pat_${'a'.repeat(22)}`, `github_pat_${'a'.repeat(21)}`],
+    ['a GitLab token', `glpat-${'a'.repeat(20)}`, `glpat-${'a'.repeat(19)}`],
+    ['a Slack token', `xoxr-${'a'.repeat(10)}`, `xoxr-${'a'.repeat(9)}`],
+    ['a Google API key', `AIza${'a'.repeat(35)}`, `AIza${'a'.repeat(34)}`],
+    ['a Stripe secret key', `rk_live_${'a'.repeat(20)}`, `rk_live_${'a'.repeat(19)}`],
+    ['a private key', '-----BEGIN PRIVATE KEY-----', '-----BEGIN PRIVATE KEY----'],
+    ['a JSON Web Token', `eyJ${'a'.repeat(10)}.eyJ${'a'.repeat(10)}.${'a'.repeat(10)}`, `eyJ${'a'.repeat(10)}.eyJ${'a'.repeat(10)}.${'a'.repeat(9)}`],
+  ])('the shortest value with %s is found', (name, shortest, tooShort) => {
+    expect(credentialPatterns(shortest)).toEqual([name]);
+    expect(credentialPatterns(` x ${shortest} x `)).toEqual([name]);
+    expect(credentialPatterns(tooShort)).toEqual([]);
+  });
+
+  test('a value matching several patterns holds them all, in pattern order', () => {
+    expect(credentialPatterns(`https://u:AKIA${'A'.repeat(16)}@h eyJ${'a'.repeat(10)}.eyJ${'a'.repeat(10)}.${'a'.repeat(10)}`))
+      .toEqual(['a password in a URL', 'an AWS access key id', 'a JSON Web Token']);
+  });
+
+  test('field paths of credentials in lists, empty keys and dotted keys', () => {
+    const key = `AKIA${'A'.repeat(16)}`;
+    const fields = (object: any) => credentialProblems(object).map((p) => p.field);
+    expect(fields({ kind: 'X', '': { a: key, '': [key, [key]] }, 'b.c': [{ d: key }] })).toEqual(['a', '[0]', '[1][0]', 'b.c[0].d']);
+    expect(fields({ kind: 'Secret', 'data': { k: key }, 'data.k': key, 'stringData': [key], 'x': { data: { k: key } } })).toEqual(['stringData[0]', 'x.data.k']);
+    expect(fields({ kind: 'X', metadata: { annotations: { 'k8s-constructs.io/x': key, 'kubectl.kubernetes.io/last-applied-configuration': key, 'a/b': key } } })).toEqual(['metadata.annotations.a/b']);
   });
 });

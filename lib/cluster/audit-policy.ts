@@ -359,15 +359,21 @@ const KNOWN_SUBRESOURCES: Record<string, string[]> = {
 const OTHER = '<other>';
 
 interface ResourceTarget { readonly namespace: string; readonly group: string; readonly resource: string; readonly subresource: string; readonly name: string }
-interface Request {
+/** A user with the groups it is in. */
+interface Who {
   readonly user: string;
   /** Every group of the user: the implicit ones and at most one a rule names. */
   readonly groups: readonly string[];
   /** The group a rule names that the user is in, for messages. */
   readonly userGroup?: string;
-  readonly verb: string;
+}
+/** What a request is on: an object (resource request) or a URL path (non-resource request). */
+interface Target {
   readonly resource?: ResourceTarget;
   readonly path?: string;
+}
+interface Request extends Who, Target {
+  readonly verb: string;
 }
 
 /**
@@ -412,33 +418,54 @@ function analyze(spec: AuditPolicySpec): AuditPolicyAnalysis {
   const sensitiveList: readonly SensitiveTuple[] = [...SENSITIVE, ...(spec.sensitiveResources ?? []).map((r) => [r.group, r.resource, r.subresource ?? ''] as const)];
   if (errors.length) return { errors, warnings };
 
-  const firstMatch = (req: Request) => rules.findIndex((r) => matches(r, req));
+  // Whether a rule matches a request is decided by the user, the verb and the target apart: the
+  // rules matching each value of each are computed once, and a request's first match is the first
+  // rule in all three sets, instead of sending every request through the rules one by one.
+  const { whos, verbs, targets } = requestSpace(rules, sensitiveList);
+  const whoRules = ruleSets(whos, rules, (r, who) => matchesUser(r, who.user, who.groups));
+  const verbRules = ruleSets(verbs, rules, matchesVerb);
+  const targetRules = ruleSets(targets, rules, matchesTarget);
+  const isRead = verbs.map((verb) => READ_VERBS.includes(verb));
+  const writesBody = verbs.map((verb) => !READ_VERBS.includes(verb) && !verb.startsWith('delete'));
+  const sensitiveTarget = targets.map(({ resource: res }) => !!res && sensitiveList.some(([g, r, s]) => g === res.group && r === res.resource && s === res.subresource));
   const reached = rules.map(() => false);
   const sensitive = rules.map(() => new Set<string>());
   const bodiesOfReads = rules.map(() => new Set<string>());
+  /** The first three requests no rule matches, for the message, and how many there are. */
   const unmatched: Request[] = [];
-  const requests = [...representatives(rules, sensitiveList)];
-  const firsts = requests.map(firstMatch);
-  requests.forEach((req, k) => {
-    const first = firsts[k];
+  let unmatchedCount = 0;
+  const firsts = new Int32Array(whos.length * verbs.length * targets.length);
+  let k = 0;
+  whos.forEach((who, w) => verbs.forEach((verb, v) => targets.forEach((target, t) => {
+    const first = firstCommon(whoRules[w], verbRules[v], targetRules[t]);
+    firsts[k++] = first;
     if (first < 0) {
-      unmatched.push(req);
+      if (unmatchedCount++ < 3) unmatched.push({ ...who, verb, ...target });
       return;
     }
     reached[first] = true;
     const rule = rules[first];
-    const res = req.resource;
-    if (res && !rule.allowSensitiveBodies && sensitiveList.some(([g, r, s]) => g === res.group && r === res.resource && s === res.subresource)) {
-      if (rule.level === AuditLevel.REQUEST_RESPONSE || (rule.level === AuditLevel.REQUEST && !READ_VERBS.includes(req.verb) && !req.verb.startsWith('delete'))) {
-        sensitive[first].add(describeResource(res));
+    const res = target.resource;
+    if (sensitiveTarget[t] && !rule.allowSensitiveBodies) {
+      if (rule.level === AuditLevel.REQUEST_RESPONSE || (rule.level === AuditLevel.REQUEST && writesBody[v])) {
+        sensitive[first].add(describeResource(res!));
       }
     }
-    if (res && rule.level === AuditLevel.REQUEST_RESPONSE && READ_VERBS.includes(req.verb)) {
-      bodiesOfReads[first].add(req.verb);
+    if (res && rule.level === AuditLevel.REQUEST_RESPONSE && isRead[v]) {
+      bodiesOfReads[first].add(verb);
     }
-  });
+  })));
   // For a rule no request reaches: which earlier rules take the requests it matches.
-  const takenBy = rules.map((r, i) => (reached[i] ? [] : unique(requests.flatMap((req, k) => (matches(r, req) ? [firsts[k]] : []))).sort((a, b) => a - b)));
+  const takenBy = rules.map((_, i) => {
+    if (reached[i]) return [];
+    const by = new Set<number>();
+    k = 0;
+    whos.forEach((_w, w) => verbs.forEach((_v, v) => targets.forEach((_t, t) => {
+      if (hasRule(whoRules[w], i) && hasRule(verbRules[v], i) && hasRule(targetRules[t], i)) by.add(firsts[k]);
+      k++;
+    })));
+    return [...by].sort((a, b) => a - b);
+  });
 
   rules.forEach((rule, i) => {
     if (!reached[i]) {
@@ -467,11 +494,11 @@ function analyze(spec: AuditPolicySpec): AuditPolicyAnalysis {
       });
     }
   });
-  if (unmatched.length) {
+  if (unmatchedCount) {
     errors.push({
       field: 'rules',
-      value: unmatched.slice(0, 3).map(describeRequest),
-      message: `${unmatched.length} classes of requests match no rule and are not logged at all (level None)`,
+      value: unmatched.map(describeRequest),
+      message: `${unmatchedCount} classes of requests match no rule and are not logged at all (level None)`,
       fix: 'end the policy with a catch-all rule, e.g. { level: AuditLevel.METADATA }, or { level: AuditLevel.NONE } to drop them on purpose',
     });
   }
@@ -547,13 +574,21 @@ function stageProblems(field: string, stages: readonly string[] | undefined, err
   });
 }
 
-/** kube-apiserver's rule matching (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go). */
-function matches(rule: AuditRule, req: Request): boolean {
-  if (rule.users?.length && !rule.users.includes(req.user)) return false;
-  if (rule.userGroups?.length && !rule.userGroups.some((g) => req.groups.includes(g))) return false;
-  if (rule.verbs?.length && !rule.verbs.includes(req.verb)) return false;
+// kube-apiserver's rule matching (staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go): a
+// rule matches a request when it matches its user, its verb and its target.
+
+function matchesUser(rule: AuditRule, user: string, groups: readonly string[]): boolean {
+  if (rule.users?.length && !rule.users.includes(user)) return false;
+  return !(rule.userGroups?.length && !rule.userGroups.some((g) => groups.includes(g)));
+}
+
+function matchesVerb(rule: AuditRule, verb: string): boolean {
+  return !(rule.verbs?.length && !rule.verbs.includes(verb));
+}
+
+function matchesTarget(rule: AuditRule, target: Target): boolean {
   if (rule.resources?.length || rule.namespaces?.length) {
-    const r = req.resource;
+    const r = target.resource;
     if (!r) return false;
     if (rule.namespaces?.length && !rule.namespaces.includes(r.namespace)) return false;
     if (!rule.resources?.length) return true;
@@ -563,32 +598,52 @@ function matches(rule: AuditRule, req: Request): boolean {
       && g.resources.some((p) => p === combined || p === '*' || (r.subresource !== '' && p === `*/${r.subresource}`) || (p.endsWith('/*') && p.slice(0, -2) === r.resource)))));
   }
   if (rule.nonResourceURLs?.length) {
-    const path = req.path;
+    const path = target.path;
     if (path === undefined) return false;
     return rule.nonResourceURLs.some((u) => u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
   }
   return true;
 }
 
-/** One request per class of requests the rules cannot tell apart. */
-function* representatives(rules: readonly AuditRule[], sensitive: readonly SensitiveTuple[]): Generator<Request> {
+/** The rules matching each value, as bit sets: bit `i & 31` of word `i >> 5` stands for `rules[i]`. */
+function ruleSets<T>(values: readonly T[], rules: readonly AuditRule[], test: (rule: AuditRule, value: T) => boolean): Uint32Array[] {
+  return values.map((value) => {
+    const set = new Uint32Array((rules.length + 31) >>> 5);
+    rules.forEach((r, i) => {
+      if (test(r, value)) set[i >>> 5] |= 1 << (i & 31);
+    });
+    return set;
+  });
+}
+
+function hasRule(set: Uint32Array, i: number): boolean {
+  return ((set[i >>> 5] >>> (i & 31)) & 1) === 1;
+}
+
+/** The first rule in all three sets, or -1. */
+function firstCommon(a: Uint32Array, b: Uint32Array, c: Uint32Array): number {
+  for (let j = 0; j < a.length; j++) {
+    const x = a[j] & b[j] & c[j];
+    if (x) return (j << 5) + 31 - Math.clz32(x & -x);
+  }
+  return -1;
+}
+
+/**
+ * One value per class of users, verbs and targets the rules cannot tell apart; a request of every
+ * user, verb and target, in this order, stands for each class of requests.
+ */
+function requestSpace(rules: readonly AuditRule[], sensitive: readonly SensitiveTuple[]): { whos: Who[]; verbs: string[]; targets: Target[] } {
   const named = rules.flatMap((r) => r.userGroups ?? []);
   // Every kind of user: a person, anonymous, a ServiceAccount of each namespace a group names and of any other.
   const users = unique([...rules.flatMap((r) => r.users ?? []), OTHER, 'system:anonymous', `system:serviceaccount:${OTHER}:${OTHER}`,
     ...named.filter((g) => g.startsWith('system:serviceaccounts:')).map((g) => `system:serviceaccount:${g.slice('system:serviceaccounts:'.length)}:${OTHER}`)]);
   const explicit: (string | undefined)[] = [...unique(named.filter((g) => !isImplicitGroup(g))), undefined];
-  const verbs = unique([...VERBS, ...rules.flatMap((r) => r.verbs ?? []), OTHER]);
-  const targets: { resource?: ResourceTarget; path?: string }[] = [...resourceTargets(rules, sensitive).map((resource) => ({ resource })), ...urlTargets(rules).map((path) => ({ path }))];
-  for (const user of users) {
-    for (const userGroup of explicit) {
-      const groups = [...implicitGroups(user), ...(userGroup === undefined ? [] : [userGroup])];
-      for (const verb of verbs) {
-        for (const t of targets) {
-          yield { user, groups, userGroup, verb, ...t };
-        }
-      }
-    }
-  }
+  return {
+    whos: users.flatMap((user) => explicit.map((userGroup) => ({ user, groups: [...implicitGroups(user), ...(userGroup === undefined ? [] : [userGroup])], userGroup }))),
+    verbs: unique([...VERBS, ...rules.flatMap((r) => r.verbs ?? []), OTHER]),
+    targets: [...resourceTargets(rules, sensitive).map((resource) => ({ resource })), ...urlTargets(rules).map((path) => ({ path }))],
+  };
 }
 
 /** Whether the API server decides membership of a group from the user alone. */

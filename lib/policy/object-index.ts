@@ -39,10 +39,13 @@ const CLUSTER_SCOPED = new Set([
 export class ObjectIndex {
   /** Indexes objects given as JSON with their paths; `defaultNamespace` applies to namespaced kinds without one. */
   public static of(entries: { object: any; path: string; file: string }[], defaultNamespace: string): ObjectIndex {
-    return new ObjectIndex(entries.filter((e) => e.object && typeof e.object === 'object').map((e) => ({
-      ...e,
-      namespace: CLUSTER_SCOPED.has(e.object.kind) ? '' : e.object.metadata?.namespace ?? defaultNamespace,
-    })));
+    const objects: PolicyObject[] = [];
+    for (const { object, path, file } of entries) {
+      if (object && typeof object === 'object') {
+        objects.push({ object, path, file, namespace: CLUSTER_SCOPED.has(object.kind) ? '' : object.metadata?.namespace ?? defaultNamespace });
+      }
+    }
+    return new ObjectIndex(objects);
   }
 
   /** Every pod template, in object order. */

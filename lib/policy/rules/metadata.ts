@@ -1,5 +1,6 @@
 import { Names } from '../../core/names';
-import { PolicyObject } from '../object-index';
+import { Problem } from '../../core/problem';
+import { ObjectIndex, PolicyObject } from '../object-index';
 import { describeObject, Rule, Severity, violation, Violation } from '../rule';
 
 const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
@@ -56,11 +57,21 @@ kind: ConfigMap
 metadata: { name: settings, namespace: shop, labels: { team: platform-team } }
 data: { mode: prod }`,
   },
-  check: ({ index }) => metadataMaps(index.objects, 'labels').flatMap(({ object, field, map }) => Object.entries(map).flatMap(([key, value]) => [
-    ...Names.qualifiedName(`${field}.${key}`, key),
-    ...(typeof value === 'string' ? Names.labelValue(`${field}.${key}`, value)
-      : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
-  ].map((p) => violation(object, p)))),
+  check: ({ index }) => {
+    const result: Violation[] = [];
+    const validKey = validOnce(Names.qualifiedName);
+    const validValue = validOnce(Names.labelValue);
+    for (const { object, field, map } of metadataMaps(index, 'labels')) {
+      for (const key of Object.keys(map)) {
+        const value = map[key];
+        if (validKey.has(key) && typeof value === 'string' && validValue.has(value)) continue;
+        for (const p of validKey.problems(`${field}.${key}`, key)) result.push(violation(object, p));
+        if (typeof value !== 'string') result.push(violation(object, { field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }));
+        else for (const p of validValue.problems(`${field}.${key}`, value)) result.push(violation(object, p));
+      }
+    }
+    return result;
+  },
 });
 
 /** PLT003: annotation keys. */
@@ -80,16 +91,22 @@ kind: ConfigMap
 metadata: { name: settings, namespace: shop, annotations: { example.com/owner: ops@example.com } }
 data: { mode: prod }`,
   },
-  check: ({ index }) => metadataMaps(index.objects, 'annotations').flatMap(({ object, field, map }) => {
-    const size = Object.entries(map).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
-    return [
-      ...Object.entries(map).flatMap(([key, value]) => [
-        ...Names.qualifiedName(`${field}.${key}`, key),
-        ...(typeof value === 'string' ? [] : [{ field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }]),
-      ]),
-      ...(size > MAX_ANNOTATIONS_SIZE ? [{ field, value: size, message: `total more than ${MAX_ANNOTATIONS_SIZE} bytes`, fix: 'keep large data in a ConfigMap, not in annotations' }] : []),
-    ].map((p) => violation(object, p));
-  }),
+  check: ({ index }) => {
+    const result: Violation[] = [];
+    const validKey = validOnce(Names.qualifiedName);
+    for (const { object, field, map } of metadataMaps(index, 'annotations')) {
+      let size = 0;
+      for (const key of Object.keys(map)) {
+        const value = map[key];
+        size += key.length + String(value).length;
+        if (validKey.has(key) && typeof value === 'string') continue;
+        for (const p of validKey.problems(`${field}.${key}`, key)) result.push(violation(object, p));
+        if (typeof value !== 'string') result.push(violation(object, { field: `${field}.${key}`, value, message: 'must be a string', fix: 'quote the value' }));
+      }
+      if (size > MAX_ANNOTATIONS_SIZE) result.push(violation(object, { field, value: size, message: `total more than ${MAX_ANNOTATIONS_SIZE} bytes`, fix: 'keep large data in a ConfigMap, not in annotations' }));
+    }
+    return result;
+  },
 });
 
 /** PLT004: one object per group, kind, namespace and name. */
@@ -148,15 +165,40 @@ function pathSegment(name: string) {
 }
 
 /** The label or annotation maps of every object and of its pod template. */
-function metadataMaps(objects: readonly PolicyObject[], key: 'labels' | 'annotations') {
-  const result: { object: PolicyObject; field: string; map: Record<string, unknown> }[] = [];
-  for (const o of objects) {
-    const templates: [string, any][] = [['metadata', o.object.metadata], ['spec.template.metadata', o.object.spec?.template?.metadata],
-      ['spec.jobTemplate.spec.template.metadata', o.object.spec?.jobTemplate?.spec?.template?.metadata]];
-    for (const [field, meta] of templates) {
-      const map = meta?.[key];
-      if (map && typeof map === 'object') result.push({ object: o, field: `${field}.${key}`, map });
+function metadataMaps(index: ObjectIndex, key: 'labels' | 'annotations'): MetadataMap[] {
+  const result: MetadataMap[] = [];
+  for (const object of index.objects) {
+    const o = object.object;
+    const spec = o.spec;
+    add(result, object, 'metadata', o.metadata, key);
+    if (spec) {
+      add(result, object, 'spec.template.metadata', spec.template?.metadata, key);
+      add(result, object, 'spec.jobTemplate.spec.template.metadata', spec.jobTemplate?.spec?.template?.metadata, key);
     }
   }
   return result;
+}
+
+interface MetadataMap { readonly object: PolicyObject; readonly field: string; readonly map: Record<string, unknown> }
+
+function add(result: MetadataMap[], object: PolicyObject, field: string, meta: any, key: 'labels' | 'annotations'): void {
+  const map = meta?.[key];
+  if (map && typeof map === 'object') result.push({ object, field: `${field}.${key}`, map });
+}
+
+/**
+ * A grammar check of {@link Names} that remembers the strings it found valid: a fleet repeats the
+ * same few label keys and values on thousands of objects, and a valid string stays valid.
+ */
+function validOnce(check: (field: string, value: string) => Problem[]) {
+  const valid = new Set<string>();
+  return {
+    has: (value: string) => valid.has(value),
+    problems: (field: string, value: string): Problem[] => {
+      if (valid.has(value)) return [];
+      const problems = check(field, value);
+      if (!problems.length) valid.add(value);
+      return problems;
+    },
+  };
 }
