@@ -21,7 +21,7 @@ export function typedJson(apiObject: ApiObject, render: () => any): any {
   if (typeof props !== 'object' || props === null) return undefined;
   let json: any;
   try {
-    const resolved = walk({ ...props, metadata: apiObject.metadata.toJson() });
+    const resolved = walk({ ...props, metadata: metadataJson(apiObject) });
     // As ApiObject.toJson: apiVersion, kind and metadata first.
     const ordered: Record<string, unknown> = {};
     for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(resolved)]) {
@@ -64,25 +64,48 @@ function hasDefaultResolvers(apiObject: ApiObject): boolean {
 }
 
 /**
+ * `apiObject.metadata.toJson()` by the same walk, which leaves out empty lists and maps there, as
+ * cdk8s renders metadata (`filterEmptyArrays`, `filterEmptyObjects`).
+ */
+function metadataJson(apiObject: ApiObject): any {
+  const m = apiObject.metadata as any;
+  // Its fields as cdk8s 2.70 keeps them; another layout is rendered by cdk8s.
+  if (typeof m._additionalAttributes !== 'object' || typeof m.labels !== 'object' || typeof m.annotations !== 'object') return apiObject.metadata.toJson();
+  return walk({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, true);
+}
+
+/**
  * `sanitizeValue(resolve([], value), { sortKeys: true })`: a Lazy is produced, an implicit token
  * resolved and a number-or-string union (a `Quantity`, an `IntOrString`) becomes `{ value }`,
  * each then rendered again; arrays keep their length; plain objects get sorted keys without null
- * or undefined values.
+ * or undefined values; with `dropEmpty`, without empty lists and maps either.
  */
-function walk(value: any): any {
+function walk(value: any, dropEmpty = false): any {
   if (value === null || value === undefined) return undefined;
-  if (value instanceof Lazy) return walk(value.produce());
-  if (typeof value.resolve === 'function') return walk(value.resolve());
+  if (value instanceof Lazy) return walk(value.produce(), dropEmpty);
+  if (typeof value.resolve === 'function') return walk(value.resolve(), dropEmpty);
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => walk(v));
+  if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((v) => walk(v, dropEmpty));
   if (value.constructor !== Object) {
-    if (typeof value.value === 'number' || typeof value.value === 'string') return walk({ value: value.value });
+    if (typeof value.value === 'number' || typeof value.value === 'string') return walk({ value: value.value }, dropEmpty);
     throw UNUSUAL;
   }
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const key of Object.keys(value).sort()) {
-    const v = walk(value[key]);
-    if (v !== null && v !== undefined) out[key] = v;
+    const v = walk(value[key], dropEmpty);
+    if (v !== null && v !== undefined) {
+      out[key] = v;
+      empty = false;
+    }
   }
-  return out;
+  return dropEmpty && empty ? undefined : out;
 }
