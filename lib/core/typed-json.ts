@@ -89,13 +89,21 @@ function metadataJson(apiObject: ApiObject): any {
  * or undefined values; with `dropEmpty`, without empty lists and maps either.
  */
 function walk(value: any, dropEmpty = false): any {
-  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  // Strings, numbers and booleans first: most values are (their prototypes have no `resolve`).
+  if (type !== 'object' && type !== 'function') return value;
+  if (value === null) return undefined;
   if (value instanceof Lazy) return walk(value.produce(), dropEmpty);
   if (typeof value.resolve === 'function') return walk(value.resolve(), dropEmpty);
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((v) => walk(v, dropEmpty));
+  if (type === 'function') return isUnion(value) ? walk({ value: value.value }, dropEmpty) : value;
+  if (Array.isArray(value)) {
+    if (dropEmpty && value.length === 0) return undefined;
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = walk(value[i], dropEmpty);
+    return out;
+  }
   if (value.constructor !== Object) {
-    if (typeof value.value === 'number' || typeof value.value === 'string') return walk({ value: value.value }, dropEmpty);
+    if (isUnion(value)) return walk({ value: value.value }, dropEmpty);
     throw UNUSUAL;
   }
   const out: Record<string, unknown> = {};
@@ -108,4 +116,9 @@ function walk(value: any, dropEmpty = false): any {
     }
   }
   return dropEmpty && empty ? undefined : out;
+}
+
+/** A number-or-string union as cdk8s's NumberStringUnionResolver sees it: not a plain object, with a `value`. */
+function isUnion(value: any): boolean {
+  return typeof value.value === 'number' || typeof value.value === 'string';
 }
