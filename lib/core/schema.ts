@@ -29,18 +29,29 @@ export class ProblemError extends Error {
  * @internal
  */
 export function schemaProblems(schema: z.ZodType, input: unknown, prefix = '', root = 'props'): Problem[] {
-  const result = schema.safeParse(input, PARSE);
+  const result = schema.safeParse(input, parseOptions(schema));
   if (result.success) return [];
   return result.error.issues.flatMap((issue) => issueProblems(issue, schema, input, prefix)).map((p) => (p.field === 'props' ? { ...p, field: root } : p));
 }
 
 /**
- * zod compiles a parser per object schema on its first use (`new Function`), which a synth of a
- * few hundred constructs never earns back; a fleet of thousands measured faster without it too
- * (about 5 %). Set per parse, not through zod's global config, which a consumer's zod may share.
+ * How zod parses with `schema`. zod compiles a parser per object schema on its first use
+ * (`new Function`), which pays off only over many parses: a synth of a few hundred constructs
+ * never earns it back, a fleet of thousands parses its hot schemas about a third faster compiled.
+ * So a schema is interpreted for its first {@link COMPILE_AFTER} parses, then compiled. Set per
+ * parse, not through zod's global config, which a consumer's zod may share.
  * @internal
  */
-export const PARSE = { jitless: true } as const;
+export function parseOptions(schema: z.ZodType): { jitless: boolean } {
+  const n = (parses.get(schema) ?? 0) + 1;
+  if (n <= COMPILE_AFTER) parses.set(schema, n);
+  return n > COMPILE_AFTER ? COMPILED : INTERPRETED;
+}
+
+const COMPILE_AFTER = 200;
+const parses = new WeakMap<z.ZodType, number>();
+const COMPILED = { jitless: false };
+const INTERPRETED = { jitless: true };
 
 /**
  * The problems of a factory's arguments, each checked against its own schema and reported under

@@ -12,7 +12,7 @@ import { RenderedJson } from '../core/rendered-json';
 import { StatefulSet } from './stateful-set';
 import { Workload, ScalableSchema } from './workload';
 import { z } from 'zod';
-import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, num, PARSE, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
+import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, num, parseOptions, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
 
 const QUANTITY_ARG = str.describe('write it as a Kubernetes quantity string, e.g. "500m", "100", "256Mi"');
 const args = argumentProblems;
@@ -296,7 +296,7 @@ export class HorizontalPodAutoscaler extends Construct {
   public static ifEnabled(scope: Construct, id: string, props: HorizontalPodAutoscalerProps): HorizontalPodAutoscaler | undefined {
     // Props the constructor refuses are refused there, whatever the environment.
     const target = (props as Partial<HorizontalPodAutoscalerProps> | undefined)?.target;
-    if (!ScalableSchema.safeParse(target, PARSE).success) return new HorizontalPodAutoscaler(scope, id, props);
+    if (!ScalableSchema.safeParse(target, parseOptions(ScalableSchema)).success) return new HorizontalPodAutoscaler(scope, id, props);
     const environment = target instanceof Workload ? target.environment : AppChart.of(scope).environment;
     return environment.autoscalingEnabled ? new HorizontalPodAutoscaler(scope, id, props) : undefined;
   }
