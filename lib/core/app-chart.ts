@@ -234,10 +234,26 @@ function outsideAppChart(scope: IConstruct): AppChart {
 
 /** The label problems of a label set, for constructs that accept user labels. */
 export function labelProblems(field: string, labels: Record<string, string>): Problem[] {
-  return Object.entries(labels).flatMap(([key, value]) => [
-    ...Names.qualifiedName(`${field}.${key}`, key),
-    ...Names.labelValue(`${field}.${key}`, value),
-  ]);
+  const problems: Problem[] = [];
+  for (const key of Object.keys(labels)) {
+    const value = labels[key];
+    if (validLabelKeys.has(key) && validLabelValues.has(value)) continue;
+    const keyProblems = Names.qualifiedName(`${field}.${key}`, key);
+    const valueProblems = Names.labelValue(`${field}.${key}`, value);
+    if (!keyProblems.length) remember(validLabelKeys, key);
+    if (!valueProblems.length) remember(validLabelValues, value);
+    problems.push(...keyProblems, ...valueProblems);
+  }
+  return problems;
+}
+
+/** Label keys and values found valid: every object of a fleet carries the same few thousand. */
+const validLabelKeys = new Set<string>();
+const validLabelValues = new Set<string>();
+
+function remember(valid: Set<string>, value: string): void {
+  if (valid.size >= 50_000) valid.clear();
+  valid.add(value);
 }
 
 /** The API server's limit on the annotations of one object: keys and values together. */
