@@ -1,5 +1,5 @@
 import { isDefaultClusterRole } from '../checks/rbac';
-import { containersOf, declaredExternal, ExternalKind, list, PolicyObject } from '../object-index';
+import { declaredExternal, ExternalKind, list, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 
@@ -203,7 +203,7 @@ function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Re
     const add = (field: string, name: unknown, optional: unknown) => {
       if (typeof name === 'string' && optional !== true) refs.push({ owner: pod.owner, annotations: pod.annotations, field, name });
     };
-    for (const { container: c, field } of containersOf(spec, `${prefix}.`)) {
+    for (const { container: c, field } of pod.containers) {
       list(c.env).forEach((e: any, i: number) => {
         const ref = e?.valueFrom?.[kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef'];
         if (ref) add(`${field}.env[${i}].valueFrom`, ref.name, ref.optional);

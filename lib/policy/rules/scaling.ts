@@ -167,7 +167,7 @@ spec:
   metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]`,
   },
   check: (context) => autoscalers(context).flatMap(({ hpa, target }) => {
-    const pod = target && context.index.pods.find((p) => p.owner === target);
+    const pod = target && context.index.podsOf(target)[0];
     if (!pod) return [];
     const spec = hpa.object.spec ?? {};
     const needs: { resource: string; container?: string; field: string }[] = [];

@@ -20,11 +20,7 @@ kind: ConfigMap
 metadata: { name: settings, namespace: shop, annotations: { k8s-constructs.io/waive.PLT091: "public test fixture, reviewed by platform" } }
 data: { mode: prod }`,
   },
-  check: ({ index, ruleIds }) => {
-    const podAnnotations = new Map<PolicyObject, Record<string, string>[]>();
-    for (const p of index.pods) podAnnotations.set(p.owner, [...(podAnnotations.get(p.owner) ?? []), p.annotations]);
-    return index.objects.flatMap((o) => waiverProblems(o, [o.object.metadata?.annotations, ...(podAnnotations.get(o) ?? [])], ruleIds));
-  },
+  check: ({ index, ruleIds }) => index.objects.flatMap((o) => waiverProblems(o, [o.object.metadata?.annotations, ...index.podsOf(o).map((p) => p.annotations)], ruleIds)),
 });
 
 function waiverProblems(o: PolicyObject, annotations: (Record<string, string> | undefined)[], ruleIds: ReadonlySet<string>): Violation[] {

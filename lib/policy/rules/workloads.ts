@@ -2,7 +2,7 @@ import { CronSchedule } from '../../workloads/cron-schedule';
 import { probePortProblem, probeSettingsProblems } from '../checks/probe-port';
 import { jobRestartProblems, rollingUpdateProblems } from '../checks/workload-settings';
 import { Image } from '../../workloads/image';
-import { containersOf, list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
+import { list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
 import { Rule, Severity, violation } from '../rule';
 
@@ -87,8 +87,17 @@ spec:
           ports: [{ name: http, containerPort: 8080 }]
 `,
   },
-  check: ({ index, imagePolicy: policy }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
-    .flatMap(({ container, field }) => Image.of(String(container.image ?? '')).problems(`${field}.image`, policy).map((p) => violation(pod.owner, p)))),
+  check: ({ index, imagePolicy: policy }) => {
+    // A fleet runs the same few images in thousands of containers; an accepted image stays accepted.
+    const accepted = new Set<string>();
+    return index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
+      const image = String(container.image ?? '');
+      if (accepted.has(image)) return [];
+      const problems = Image.of(image).problems(`${field}.image`, policy);
+      if (!problems.length) accepted.add(image);
+      return problems.map((p) => violation(pod.owner, p));
+    }));
+  },
 });
 
 /** PLT070: the serving container of a long-running workload has a readiness probe. */
@@ -177,7 +186,7 @@ spec:
           resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { memory: 128Mi } }
 `,
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
     const r = container.resources ?? {};
     const missing = [
       ...(r.requests?.cpu === undefined ? ['requests.cpu'] : []),
@@ -209,7 +218,7 @@ export const probeNamedPort = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: metrics } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: http } }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
     const declared = (Array.isArray(container.ports) ? container.ports : []).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
     return (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).flatMap((kind) => {
       const probe = container[kind];
@@ -252,7 +261,7 @@ export const probeSettings = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 20, failureThreshold: 6 }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => probeSettingsProblems(
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => probeSettingsProblems(
     { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
     (role) => `${field}.${role}Probe`,
   ).map((p) => violation(pod.owner, p)))),
