@@ -27,8 +27,23 @@ const META_WORDS = /^(file|path|dir|url|uri|host|port|endpoint|name|ref|enabled|
 /** Pairs of name parts that name a credential even though `key` or `id` alone does not. */
 const SECRET_PAIRS = /^(apikey|privatekey|accesskey|secretkey|clientsecret|signingkey|encryptionkey|masterkey)$/;
 
+/** Answers of {@link isSecretName}: a fleet repeats the same few env variable and annotation names on thousands of objects. */
+const secretNames = new Map<string, boolean>();
+/** Bounds the memory {@link secretNames} holds in a long-running process. */
+const MAX_REMEMBERED_NAMES = 10_000;
+
 /** Whether a name (env var, ConfigMap key, annotation key, flag) says its value is a credential. */
 export function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    if (secretNames.size >= MAX_REMEMBERED_NAMES) secretNames.clear();
+    secret = namesCredential(name);
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+function namesCredential(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (!words.length) return false;
   const last = words[words.length - 1];
