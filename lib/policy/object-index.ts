@@ -158,8 +158,9 @@ export interface LabelSelector {
 /** Whether a selector matches a label set (an empty selector matches everything, as in the API). */
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
   if (!selector || typeof selector !== 'object') return false;
-  for (const [k, v] of Object.entries(selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {})) {
-    if (labels?.[k] !== v) return false;
+  const matchLabels: Record<string, string> = selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {};
+  for (const k of Object.keys(matchLabels)) {
+    if (labels?.[k] !== matchLabels[k]) return false;
   }
   for (const e of list(selector.matchExpressions)) {
     if (!e || typeof e !== 'object') return false;

@@ -228,14 +228,28 @@ function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Re
 }
 
 /** Whether the environment renders a Secret or ConfigMap, or an ExternalSecret that creates that Secret. */
-function rendered({ index }: RuleContext, kind: string, namespace: string, name: string): boolean {
-  return index.find(kind, namespace, name) !== undefined || (kind === 'Secret' && index.ofKind('ExternalSecret', namespace)
-    .some((o) => String(o.object.apiVersion).startsWith('external-secrets.io/') && (o.object.spec?.target?.name ?? o.object.metadata?.name) === name));
+function rendered({ index }: RuleContext, kind: string, namespace: string, name: string, externalSecrets: () => ReadonlySet<string>): boolean {
+  return index.find(kind, namespace, name) !== undefined || (kind === 'Secret' && externalSecrets().has(`${namespace}\u0000${name}`));
+}
+
+/**
+ * The Secrets ExternalSecrets create, as `namespace NUL name`: looked up once per environment
+ * rather than by scanning every ExternalSecret for each reference.
+ */
+function externalSecretTargets({ index }: RuleContext): Set<string> {
+  const targets = new Set<string>();
+  for (const o of index.ofKind('ExternalSecret')) {
+    const name = o.object.spec?.target?.name ?? o.object.metadata?.name;
+    if (String(o.object.apiVersion).startsWith('external-secrets.io/') && typeof name === 'string') targets.add(`${o.namespace}\u0000${name}`);
+  }
+  return targets;
 }
 
 function unresolved(context: RuleContext, refs: Reference[], kind: string, externalKind: ExternalKind, external: ExternalReferences[keyof ExternalReferences]): Violation[] {
+  let targets: Set<string> | undefined;
+  const externalSecrets = () => targets ??= externalSecretTargets(context);
   return refs.flatMap((ref) => {
-    if (rendered(context, kind, ref.owner.namespace, ref.name)) return [];
+    if (rendered(context, kind, ref.owner.namespace, ref.name, externalSecrets)) return [];
     if ((external ?? []).includes(ref.name) || declaredExternal(ref, externalKind).includes(ref.name)) return [];
     return [violation(ref.owner, {
       field: ref.field,
