@@ -68,11 +68,16 @@ const MIN_PATTERN_LENGTH = 8;
 
 /** The credential patterns a value matches. */
 export function credentialPatterns(value: string): string[] {
-  if (value.length < MIN_PATTERN_LENGTH || !ANY_PATTERN.test(value)) return [];
+  if (!mayMatch(value)) return [];
   return VALUE_PATTERNS.filter((p) => {
     const m = p.regex.exec(value);
     return m && !(p.name === 'a password in a URL' && isPlaceholder(m[1]));
   }).map((p) => p.name);
+}
+
+/** Whether a value is long enough for a pattern and holds a literal part of one. */
+function mayMatch(value: string): boolean {
+  return value.length >= MIN_PATTERN_LENGTH && ANY_PATTERN.test(value);
 }
 
 const FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(=(.*))?$/;
@@ -140,6 +145,7 @@ export function credentialProblems(object: any): Problem[] {
  */
 function walk(value: unknown, path: (string | number)[], visit: (field: string, names: string[]) => void): void {
   if (typeof value === 'string') {
+    if (!mayMatch(value)) return;
     const names = credentialPatterns(value);
     if (names.length) visit(fieldOf(path), names);
   } else if (Array.isArray(value)) {
@@ -149,7 +155,8 @@ function walk(value: unknown, path: (string | number)[], visit: (field: string, 
       path.pop();
     }
   } else if (value && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
+    // for-in lists the same keys as Object.keys for the plain objects of a manifest, without an array per object.
+    for (const k in value) {
       path.push(k);
       walk((value as Record<string, unknown>)[k], path, visit);
       path.pop();
