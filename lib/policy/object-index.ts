@@ -69,6 +69,8 @@ export class ObjectIndex {
   private readonly podsByOwner = new Map<PolicyObject, PodRef[]>();
   /** Pods by label key, then by namespace and value of that label; built per key on first use. */
   private readonly podsByLabel = new Map<string, Map<string, PodRef[]>>();
+  /** Answers of {@link podsSelectedBy} for selectors of labels only: by the `matchLabels` object, then by namespace. */
+  private readonly selected = new WeakMap<object, Map<string, readonly PodRef[]>>();
 
   /**
    * @param objects Every object, in input order.
@@ -108,15 +110,26 @@ export class ObjectIndex {
   }
 
   /** The pod templates of a namespace whose labels a selector matches. */
-  public podsSelectedBy(namespace: string, selector: LabelSelector): PodRef[] {
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
-    return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
+  public podsSelectedBy(namespace: string, selector: LabelSelector): readonly PodRef[] {
+    const matchLabels = selector.matchLabels;
+    // Several rules ask about the same selector (a Service's in PLT010 and PLT011, a budget's in PLT035 and PLT036).
+    if (selector.matchExpressions !== undefined || !matchLabels || typeof matchLabels !== 'object') return this.select(namespace, selector);
+    let byNamespace = this.selected.get(matchLabels);
+    if (!byNamespace) this.selected.set(matchLabels, byNamespace = new Map());
+    let pods = byNamespace.get(namespace);
+    if (!pods) byNamespace.set(namespace, pods = this.select(namespace, selector));
+    return pods;
   }
 
   /** Pod Security Standards level a Namespace object of the environment enforces, if it sets one. */
   public enforcedLevel(namespace: string): string | undefined {
     return this.find('Namespace', '', namespace)?.object.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
+  }
+
+  private select(namespace: string, selector: LabelSelector): PodRef[] {
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
+    return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
   }
 
   private podsLabelled(key: string): Map<string, PodRef[]> {

@@ -175,15 +175,31 @@ const METADATA_FIELDS = {
 
 /** The non-empty label or annotation maps of every object and of its pod template. */
 function metadataMaps(index: ObjectIndex, key: 'labels' | 'annotations'): MetadataMap[] {
-  const result: MetadataMap[] = [];
-  const [own, template, jobTemplate] = METADATA_FIELDS[key];
+  let maps = collected.get(index);
+  if (!maps) collected.set(index, maps = collect(index));
+  return maps[key];
+}
+
+/** The maps of each environment, collected in one pass for PLT002 and PLT003. */
+const collected = new WeakMap<ObjectIndex, Record<'labels' | 'annotations', MetadataMap[]>>();
+
+function collect(index: ObjectIndex): Record<'labels' | 'annotations', MetadataMap[]> {
+  const result = { labels: [] as MetadataMap[], annotations: [] as MetadataMap[] };
+  const [ownLabels, templateLabels, jobTemplateLabels] = METADATA_FIELDS.labels;
+  const [ownAnnotations, templateAnnotations, jobTemplateAnnotations] = METADATA_FIELDS.annotations;
   for (const object of index.objects) {
     const o = object.object;
     const spec = o.spec;
-    add(result, object, own, o.metadata?.[key]);
+    const meta = o.metadata;
+    add(result.labels, object, ownLabels, meta?.labels);
+    add(result.annotations, object, ownAnnotations, meta?.annotations);
     if (spec) {
-      add(result, object, template, spec.template?.metadata?.[key]);
-      add(result, object, jobTemplate, spec.jobTemplate?.spec?.template?.metadata?.[key]);
+      const template = spec.template?.metadata;
+      add(result.labels, object, templateLabels, template?.labels);
+      add(result.annotations, object, templateAnnotations, template?.annotations);
+      const jobTemplate = spec.jobTemplate?.spec?.template?.metadata;
+      add(result.labels, object, jobTemplateLabels, jobTemplate?.labels);
+      add(result.annotations, object, jobTemplateAnnotations, jobTemplate?.annotations);
     }
   }
   return result;
