@@ -4,7 +4,7 @@ import { jobRestartProblems, rollingUpdateProblems } from '../checks/workload-se
 import { Image } from '../../workloads/image';
 import { list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
-import { Rule, Severity, violation } from '../rule';
+import { Rule, Severity, violation, Violation } from '../rule';
 
 /** PLT050: pods meet the Pod Security Standards level their namespace enforces. */
 export const podSecurity = Rule.of({
@@ -218,17 +218,27 @@ export const probeNamedPort = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: metrics } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: http } }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
-    const declared = (Array.isArray(container.ports) ? container.ports : []).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
-    return (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).flatMap((kind) => {
-      const probe = container[kind];
-      const [handler, port] = probe?.httpGet ? ['httpGet', probe.httpGet.port] : probe?.tcpSocket ? ['tcpSocket', probe.tcpSocket.port] : [undefined, undefined];
-      // A numeric port need not be declared; a name must be.
-      const problem = typeof port === 'string' && !/^[0-9]+$/.test(port) ? probePortProblem(`${field}.${kind}.${handler}.port`, String(container.name), port, declared) : undefined;
-      return problem ? [violation(pod.owner, problem)] : [];
-    });
-  })),
+  check: ({ index }) => {
+    const result: Violation[] = [];
+    for (const pod of index.pods) {
+      for (const { container, field } of pod.containers) {
+        for (const kind of PROBE_KINDS) {
+          const probe = container[kind];
+          const handler = probe?.httpGet ? 'httpGet' : probe?.tcpSocket ? 'tcpSocket' : undefined;
+          const port = handler && probe[handler].port;
+          // A numeric port need not be declared; a name must be.
+          if (typeof port !== 'string' || /^[0-9]+$/.test(port)) continue;
+          const declared = list(container.ports).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
+          const problem = probePortProblem(`${field}.${kind}.${handler}.port`, String(container.name), port, declared);
+          if (problem) result.push(violation(pod.owner, problem));
+        }
+      }
+    }
+    return result;
+  },
 });
+
+const PROBE_KINDS = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 
 /** PLT073: a CronJob's schedule is a valid cron expression. */
 export const cronSchedule = Rule.of({
