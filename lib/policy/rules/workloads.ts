@@ -46,10 +46,19 @@ spec:
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 `,
   },
-  check: ({ index, podSecurity: level }) => index.pods.flatMap((pod) => podSecurityProblems(pod.spec, index.enforcedLevel(pod.owner.namespace) ?? level, {
-    field: specField(pod),
-    annotations: pod.annotations,
-  }).map(({ control: _control, ...p }) => violation(pod.owner, p))),
+  check: ({ index, podSecurity: level }) => {
+    // Looked up once per namespace rather than once per pod.
+    const levels = new Map<string, string>();
+    const levelOf = (namespace: string) => {
+      let l = levels.get(namespace);
+      if (l === undefined) levels.set(namespace, l = index.enforcedLevel(namespace) ?? level);
+      return l;
+    };
+    return index.pods.flatMap((pod) => podSecurityProblems(pod.spec, levelOf(pod.owner.namespace), {
+      field: specField(pod),
+      annotations: pod.annotations,
+    }).map(({ control: _control, ...p }) => violation(pod.owner, p)));
+  },
 });
 
 /** PLT060: images follow the environment's image policy. */
@@ -271,10 +280,12 @@ export const probeSettings = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 20, failureThreshold: 6 }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => probeSettingsProblems(
-    { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
-    (role) => `${field}.${role}Probe`,
-  ).map((p) => violation(pod.owner, p)))),
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => (
+    // Only liveness and startup probes have settings to refuse.
+    !container.livenessProbe && !container.startupProbe ? [] : probeSettingsProblems(
+      { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
+      (role) => `${field}.${role}Probe`,
+    ).map((p) => violation(pod.owner, p))))),
 });
 
 /** PLT075: rollout and Job settings the API server refuses. */
