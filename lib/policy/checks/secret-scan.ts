@@ -91,12 +91,9 @@ const SKIPPED_ANNOTATIONS = /^(k8s-constructs\.io\/|kubectl\.kubernetes\.io\/las
  */
 export function credentialProblems(object: any): Problem[] {
   const problems: Problem[] = [];
-  const seen = new Set<string>();
+  // An object has few problems, if any: a search of them is cheaper than a set per object.
   const add = (field: string, message: string, fix: string) => {
-    if (!seen.has(field)) {
-      seen.add(field);
-      problems.push({ field, value: '<hidden>', message, fix });
-    }
+    if (!problems.some((p) => p.field === field)) problems.push({ field, value: '<hidden>', message, fix });
   };
   const fromCluster = 'keep the value in a Secret made outside Git (ExternalSecret, sealed secret, vault) and reference it (secretKeyRef, a mounted file)';
   const isSecret = object?.kind === 'Secret';
@@ -110,13 +107,17 @@ export function credentialProblems(object: any): Problem[] {
       if (isSecretName(key) && typeof value === 'string' && !isPlaceholder(value)) add(`data.${key}`, 'is a password-like key in a ConfigMap, which anyone who can read the namespace reads', fromCluster);
     }
   }
-  for (const [field, annotations] of [['metadata.annotations', object?.metadata?.annotations], ['spec.template.metadata.annotations', object?.spec?.template?.metadata?.annotations]] as const) {
-    for (const [key, value] of Object.entries(annotations ?? {})) {
-      if (!SKIPPED_ANNOTATIONS.test(key) && isSecretName(key.split('/').pop()!) && typeof value === 'string' && !isPlaceholder(value)) {
+  const annotated = (field: string, annotations: Record<string, unknown> | undefined) => {
+    if (!annotations) return;
+    for (const key of Object.keys(annotations)) {
+      const value = annotations[key];
+      if (typeof value === 'string' && !SKIPPED_ANNOTATIONS.test(key) && isSecretName(key.slice(key.lastIndexOf('/') + 1)) && !isPlaceholder(value)) {
         add(`${field}.${key}`, 'is a password-like annotation with a literal value', fromCluster);
       }
     }
-  }
+  };
+  annotated('metadata.annotations', object?.metadata?.annotations);
+  annotated('spec.template.metadata.annotations', object?.spec?.template?.metadata?.annotations);
   walkContainers(object, (container, prefix) => {
     (Array.isArray(container.env) ? container.env : []).forEach((e: any, i: number) => {
       if (typeof e?.name === 'string' && typeof e.value === 'string' && isSecretName(e.name) && !isPlaceholder(e.value)) {
