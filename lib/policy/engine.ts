@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { Environment, ImagePolicy, PodSecurityLevel } from '../core/environment';
 import { ExistingSecret } from '../config/existing-secret';
 import { Finding, Manifest, ManifestCheck } from '../core/platform';
-import { ObjectIndex } from './object-index';
+import { ObjectIndex, PolicyObject } from './object-index';
 import { ExternalReferences, Rule } from './rule';
 import { PLATFORM_RULES } from './rules';
 import { Waiver } from './waiver';
@@ -90,13 +90,17 @@ export class PolicyEngine implements ManifestCheck {
       external: this.external,
       ruleIds: new Set([...PLATFORM_RULES, ...this.rules].map((r) => r.id)),
     };
-    const podAnnotations = new Map<unknown, Record<string, string>[]>();
-    for (const p of index.pods) podAnnotations.set(p.owner, [...(podAnnotations.get(p.owner) ?? []), p.annotations]);
-    const waivers = new Map(index.objects.map((o) => [o, Waiver.of(o.object.metadata?.annotations, ...(podAnnotations.get(o) ?? []))]));
+    // Read only for objects with findings: far fewer than the objects.
+    const waivers = new Map<PolicyObject, Map<string, string>>();
+    const waiversOf = (o: PolicyObject) => {
+      let w = waivers.get(o);
+      if (!w) waivers.set(o, w = Waiver.of(o.object.metadata?.annotations, ...index.podsOf(o).map((p) => p.annotations)));
+      return w;
+    };
     const findings: PolicyFinding[] = [];
     for (const rule of this.rules) {
       for (const v of rule.check(context)) {
-        if (rule.id !== 'PLT000' && waivers.get(v.object)?.get(rule.id)?.trim()) continue;
+        if (rule.id !== 'PLT000' && waiversOf(v.object).get(rule.id)?.trim()) continue;
         findings.push({
           rule: rule.id,
           severity: rule.severity,

@@ -2,7 +2,7 @@ export { PolicyEngine } from './engine';
 export type { PolicyEngineProps, PolicySettings, PolicyInput, PolicyFinding } from './engine';
 export { Rule, Severity, violation, describeObject } from './rule';
 export type { RuleProps, RuleContext, RuleExamples, Violation, ExternalReferences } from './rule';
-export type { ObjectIndex, PolicyObject, PodRef, LabelSelector } from './object-index';
+export type { ObjectIndex, PolicyObject, PodRef, ContainerRef, LabelSelector } from './object-index';
 export { Waiver } from './waiver';
 export type { RuleId } from './waiver';
 export { PLATFORM_RULES } from './rules';

@@ -24,6 +24,18 @@ export interface PodRef {
   readonly annotations: Record<string, string>;
   /** The pod spec. */
   readonly spec: any;
+  /** The containers of the spec (init, main, ephemeral) with their field paths; listed once, read by several rules. */
+  readonly containers: readonly ContainerRef[];
+}
+
+/** A container of a pod spec with its field path. */
+export interface ContainerRef {
+  /** The container (`{}` where the list holds nothing). */
+  readonly container: any;
+  /** Field path, e.g. `spec.template.spec.containers[0]`. */
+  readonly field: string;
+  /** Whether it is an init or ephemeral container. */
+  readonly init: boolean;
 }
 
 /** Kinds whose pods run until stopped: they need readiness probes and a Service may route to them. */
@@ -54,15 +66,23 @@ export class ObjectIndex {
   // Lookup tables, so that rules stay linear in the number of objects (a fleet has thousands).
   private readonly byKind = new Map<string, PolicyObject[]>();
   private readonly byId = new Map<string, PolicyObject>();
+  private readonly podsByOwner = new Map<PolicyObject, PodRef[]>();
   /** Pods by label key, then by namespace and value of that label; built per key on first use. */
   private readonly podsByLabel = new Map<string, Map<string, PodRef[]>>();
+  /** Answers of {@link podsSelectedBy} for selectors of labels only: by the `matchLabels` object, then by namespace. */
+  private readonly selected = new WeakMap<object, Map<string, readonly PodRef[]>>();
 
   /**
    * @param objects Every object, in input order.
    */
   private constructor(public readonly objects: readonly PolicyObject[]) {
-    this.pods = objects.flatMap(podsOf);
+    const pods: PodRef[] = [];
     for (const o of objects) {
+      const own = podTemplatesOf(o);
+      if (own.length) {
+        this.podsByOwner.set(o, own);
+        pods.push(...own);
+      }
       const kind = o.object.kind;
       const list = this.byKind.get(kind);
       if (list) list.push(o);
@@ -70,6 +90,12 @@ export class ObjectIndex {
       const id = objectId(kind, o.namespace, o.object.metadata?.name);
       if (!this.byId.has(id)) this.byId.set(id, o);
     }
+    this.pods = pods;
+  }
+
+  /** The pod templates an object holds (none for kinds without pods). */
+  public podsOf(owner: PolicyObject): readonly PodRef[] {
+    return this.podsByOwner.get(owner) ?? [];
   }
 
   /** Objects of a kind, optionally only in one namespace. */
@@ -84,15 +110,26 @@ export class ObjectIndex {
   }
 
   /** The pod templates of a namespace whose labels a selector matches. */
-  public podsSelectedBy(namespace: string, selector: LabelSelector): PodRef[] {
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
-    return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
+  public podsSelectedBy(namespace: string, selector: LabelSelector): readonly PodRef[] {
+    const matchLabels = selector.matchLabels;
+    // Several rules ask about the same selector (a Service's in PLT010 and PLT011, a budget's in PLT035 and PLT036).
+    if (selector.matchExpressions !== undefined || !matchLabels || typeof matchLabels !== 'object') return this.select(namespace, selector);
+    let byNamespace = this.selected.get(matchLabels);
+    if (!byNamespace) this.selected.set(matchLabels, byNamespace = new Map());
+    let pods = byNamespace.get(namespace);
+    if (!pods) byNamespace.set(namespace, pods = this.select(namespace, selector));
+    return pods;
   }
 
   /** Pod Security Standards level a Namespace object of the environment enforces, if it sets one. */
   public enforcedLevel(namespace: string): string | undefined {
     return this.find('Namespace', '', namespace)?.object.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
+  }
+
+  private select(namespace: string, selector: LabelSelector): PodRef[] {
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
+    return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
   }
 
   private podsLabelled(key: string): Map<string, PodRef[]> {
@@ -134,8 +171,9 @@ export interface LabelSelector {
 /** Whether a selector matches a label set (an empty selector matches everything, as in the API). */
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
   if (!selector || typeof selector !== 'object') return false;
-  for (const [k, v] of Object.entries(selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {})) {
-    if (labels?.[k] !== v) return false;
+  const matchLabels: Record<string, string> = selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {};
+  for (const k of Object.keys(matchLabels)) {
+    if (labels?.[k] !== matchLabels[k]) return false;
   }
   for (const e of list(selector.matchExpressions)) {
     if (!e || typeof e !== 'object') return false;
@@ -173,7 +211,7 @@ export function declaredExternal(pod: { owner: PolicyObject; annotations?: Recor
 /** The kinds of reference that can be declared external. */
 export type ExternalKind = 'secrets' | 'configmaps' | 'serviceaccounts' | 'roles';
 
-function podsOf(owner: PolicyObject): PodRef[] {
+function podTemplatesOf(owner: PolicyObject): PodRef[] {
   const o = owner.object;
   const ref = (field: string, template: any): PodRef[] => (template?.spec ? [{
     owner,
@@ -181,6 +219,7 @@ function podsOf(owner: PolicyObject): PodRef[] {
     labels: template.metadata?.labels ?? {},
     annotations: template.metadata?.annotations ?? {},
     spec: template.spec,
+    containers: containersOf(template.spec, field ? `${field}.spec.` : 'spec.'),
   }] : []);
   switch (o.kind) {
     case 'Pod': return ref('', o);
@@ -192,7 +231,7 @@ function podsOf(owner: PolicyObject): PodRef[] {
 }
 
 /** Containers of a pod spec with their field paths: init, main and ephemeral. */
-export function containersOf(spec: any, prefix: string): { container: any; field: string; init: boolean }[] {
+export function containersOf(spec: any, prefix: string): ContainerRef[] {
   const list = (key: string, init: boolean) => (Array.isArray(spec?.[key]) ? spec[key] : []).map((c: any, i: number) => ({ container: c ?? {}, field: `${prefix}${key}[${i}]`, init }));
   return [...list('initContainers', true), ...list('containers', false), ...list('ephemeralContainers', true)];
 }

@@ -52,8 +52,9 @@ export class Waiver {
   public static of(...annotationSets: (Record<string, string> | undefined)[]): Map<string, string> {
     const result = new Map<string, string>();
     for (const annotations of annotationSets) {
-      for (const [key, value] of Object.entries(annotations ?? {})) {
-        if (key.startsWith(PREFIX)) result.set(key.slice(PREFIX.length), String(value ?? ''));
+      if (!annotations) continue;
+      for (const key of Object.keys(annotations)) {
+        if (key.startsWith(PREFIX)) result.set(key.slice(PREFIX.length), String(annotations[key] ?? ''));
       }
     }
     return result;

@@ -27,8 +27,23 @@ const META_WORDS = /^(file|path|dir|url|uri|host|port|endpoint|name|ref|enabled|
 /** Pairs of name parts that name a credential even though `key` or `id` alone does not. */
 const SECRET_PAIRS = /^(apikey|privatekey|accesskey|secretkey|clientsecret|signingkey|encryptionkey|masterkey)$/;
 
+/** Answers of {@link isSecretName}: a fleet repeats the same few env variable and annotation names on thousands of objects. */
+const secretNames = new Map<string, boolean>();
+/** Bounds the memory {@link secretNames} holds in a long-running process. */
+const MAX_REMEMBERED_NAMES = 10_000;
+
 /** Whether a name (env var, ConfigMap key, annotation key, flag) says its value is a credential. */
 export function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    if (secretNames.size >= MAX_REMEMBERED_NAMES) secretNames.clear();
+    secret = namesCredential(name);
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+function namesCredential(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (!words.length) return false;
   const last = words[words.length - 1];
@@ -53,11 +68,16 @@ const MIN_PATTERN_LENGTH = 8;
 
 /** The credential patterns a value matches. */
 export function credentialPatterns(value: string): string[] {
-  if (value.length < MIN_PATTERN_LENGTH || !ANY_PATTERN.test(value)) return [];
+  if (!mayMatch(value)) return [];
   return VALUE_PATTERNS.filter((p) => {
     const m = p.regex.exec(value);
     return m && !(p.name === 'a password in a URL' && isPlaceholder(m[1]));
   }).map((p) => p.name);
+}
+
+/** Whether a value is long enough for a pattern and holds a literal part of one. */
+function mayMatch(value: string): boolean {
+  return value.length >= MIN_PATTERN_LENGTH && ANY_PATTERN.test(value);
 }
 
 const FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(=(.*))?$/;
@@ -71,12 +91,9 @@ const SKIPPED_ANNOTATIONS = /^(k8s-constructs\.io\/|kubectl\.kubernetes\.io\/las
  */
 export function credentialProblems(object: any): Problem[] {
   const problems: Problem[] = [];
-  const seen = new Set<string>();
+  // An object has few problems, if any: a search of them is cheaper than a set per object.
   const add = (field: string, message: string, fix: string) => {
-    if (!seen.has(field)) {
-      seen.add(field);
-      problems.push({ field, value: '<hidden>', message, fix });
-    }
+    if (!problems.some((p) => p.field === field)) problems.push({ field, value: '<hidden>', message, fix });
   };
   const fromCluster = 'keep the value in a Secret made outside Git (ExternalSecret, sealed secret, vault) and reference it (secretKeyRef, a mounted file)';
   const isSecret = object?.kind === 'Secret';
@@ -90,13 +107,17 @@ export function credentialProblems(object: any): Problem[] {
       if (isSecretName(key) && typeof value === 'string' && !isPlaceholder(value)) add(`data.${key}`, 'is a password-like key in a ConfigMap, which anyone who can read the namespace reads', fromCluster);
     }
   }
-  for (const [field, annotations] of [['metadata.annotations', object?.metadata?.annotations], ['spec.template.metadata.annotations', object?.spec?.template?.metadata?.annotations]] as const) {
-    for (const [key, value] of Object.entries(annotations ?? {})) {
-      if (!SKIPPED_ANNOTATIONS.test(key) && isSecretName(key.split('/').pop()!) && typeof value === 'string' && !isPlaceholder(value)) {
+  const annotated = (field: string, annotations: Record<string, unknown> | undefined) => {
+    if (!annotations) return;
+    for (const key of Object.keys(annotations)) {
+      const value = annotations[key];
+      if (typeof value === 'string' && !SKIPPED_ANNOTATIONS.test(key) && isSecretName(key.slice(key.lastIndexOf('/') + 1)) && !isPlaceholder(value)) {
         add(`${field}.${key}`, 'is a password-like annotation with a literal value', fromCluster);
       }
     }
-  }
+  };
+  annotated('metadata.annotations', object?.metadata?.annotations);
+  annotated('spec.template.metadata.annotations', object?.spec?.template?.metadata?.annotations);
   walkContainers(object, (container, prefix) => {
     (Array.isArray(container.env) ? container.env : []).forEach((e: any, i: number) => {
       if (typeof e?.name === 'string' && typeof e.value === 'string' && isSecretName(e.name) && !isPlaceholder(e.value)) {
@@ -125,6 +146,7 @@ export function credentialProblems(object: any): Problem[] {
  */
 function walk(value: unknown, path: (string | number)[], visit: (field: string, names: string[]) => void): void {
   if (typeof value === 'string') {
+    if (!mayMatch(value)) return;
     const names = credentialPatterns(value);
     if (names.length) visit(fieldOf(path), names);
   } else if (Array.isArray(value)) {
@@ -134,7 +156,8 @@ function walk(value: unknown, path: (string | number)[], visit: (field: string, 
       path.pop();
     }
   } else if (value && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
+    // for-in lists the same keys as Object.keys for the plain objects of a manifest, without an array per object.
+    for (const k in value) {
       path.push(k);
       walk((value as Record<string, unknown>)[k], path, visit);
       path.pop();

@@ -140,8 +140,11 @@ data: { mode: prod }`,
     const seen = new Map<string, PolicyObject>();
     const result: Violation[] = [];
     for (const o of index.objects) {
-      const group = String(o.object.apiVersion ?? '').includes('/') ? String(o.object.apiVersion).split('/')[0] : '';
-      const key = [group, o.object.kind, o.namespace, o.object.metadata?.name].join('|');
+      const apiVersion = String(o.object.apiVersion ?? '');
+      const slash = apiVersion.indexOf('/');
+      const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+      // As Array.join writes them: null and undefined as ''.
+      const key = `${group}|${o.object.kind ?? ''}|${o.namespace}|${o.object.metadata?.name ?? ''}`;
       const first = seen.get(key);
       if (first) {
         result.push(violation(o, {
@@ -164,16 +167,39 @@ function pathSegment(name: string) {
     : [];
 }
 
-/** The label or annotation maps of every object and of its pod template. */
+/** Where objects and their pod templates keep metadata, with the field paths of their label and annotation maps. */
+const METADATA_FIELDS = {
+  labels: ['metadata.labels', 'spec.template.metadata.labels', 'spec.jobTemplate.spec.template.metadata.labels'],
+  annotations: ['metadata.annotations', 'spec.template.metadata.annotations', 'spec.jobTemplate.spec.template.metadata.annotations'],
+} as const;
+
+/** The non-empty label or annotation maps of every object and of its pod template. */
 function metadataMaps(index: ObjectIndex, key: 'labels' | 'annotations'): MetadataMap[] {
-  const result: MetadataMap[] = [];
+  let maps = collected.get(index);
+  if (!maps) collected.set(index, maps = collect(index));
+  return maps[key];
+}
+
+/** The maps of each environment, collected in one pass for PLT002 and PLT003. */
+const collected = new WeakMap<ObjectIndex, Record<'labels' | 'annotations', MetadataMap[]>>();
+
+function collect(index: ObjectIndex): Record<'labels' | 'annotations', MetadataMap[]> {
+  const result = { labels: [] as MetadataMap[], annotations: [] as MetadataMap[] };
+  const [ownLabels, templateLabels, jobTemplateLabels] = METADATA_FIELDS.labels;
+  const [ownAnnotations, templateAnnotations, jobTemplateAnnotations] = METADATA_FIELDS.annotations;
   for (const object of index.objects) {
     const o = object.object;
     const spec = o.spec;
-    add(result, object, 'metadata', o.metadata, key);
+    const meta = o.metadata;
+    add(result.labels, object, ownLabels, meta?.labels);
+    add(result.annotations, object, ownAnnotations, meta?.annotations);
     if (spec) {
-      add(result, object, 'spec.template.metadata', spec.template?.metadata, key);
-      add(result, object, 'spec.jobTemplate.spec.template.metadata', spec.jobTemplate?.spec?.template?.metadata, key);
+      const template = spec.template?.metadata;
+      add(result.labels, object, templateLabels, template?.labels);
+      add(result.annotations, object, templateAnnotations, template?.annotations);
+      const jobTemplate = spec.jobTemplate?.spec?.template?.metadata;
+      add(result.labels, object, jobTemplateLabels, jobTemplate?.labels);
+      add(result.annotations, object, jobTemplateAnnotations, jobTemplate?.annotations);
     }
   }
   return result;
@@ -181,9 +207,14 @@ function metadataMaps(index: ObjectIndex, key: 'labels' | 'annotations'): Metada
 
 interface MetadataMap { readonly object: PolicyObject; readonly field: string; readonly map: Record<string, unknown> }
 
-function add(result: MetadataMap[], object: PolicyObject, field: string, meta: any, key: 'labels' | 'annotations'): void {
-  const map = meta?.[key];
-  if (map && typeof map === 'object') result.push({ object, field: `${field}.${key}`, map });
+function add(result: MetadataMap[], object: PolicyObject, field: string, map: any): void {
+  // An empty map has no key to check and no size to exceed.
+  if (map && typeof map === 'object' && !isEmpty(map)) result.push({ object, field, map });
+}
+
+function isEmpty(map: object): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isDefaultClusterRole } from '../checks/rbac';
-import { containersOf, declaredExternal, ExternalKind, list, PolicyObject } from '../object-index';
+import { declaredExternal, ExternalKind, list, ObjectIndex, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 
@@ -196,46 +196,71 @@ const DEFAULT_KUBE_SYSTEM_ROLES = new Set(['extension-apiserver-authentication-r
 
 /** Secret or ConfigMap names read by pods, skipping optional references. */
 function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Reference[] {
-  const refs: Reference[] = [];
+  let refs = collected.get(index);
+  if (!refs) collected.set(index, refs = collect(index));
+  return refs[kind];
+}
+
+/** The references of each environment, found in one pass over the pods for PLT040 and PLT041. */
+const collected = new WeakMap<ObjectIndex, Record<'secret' | 'configMap', Reference[]>>();
+
+function collect(index: ObjectIndex): Record<'secret' | 'configMap', Reference[]> {
+  const refs = { secret: [] as Reference[], configMap: [] as Reference[] };
   for (const pod of index.pods) {
     const spec = pod.spec;
     const prefix = pod.field ? `${pod.field}.spec` : 'spec';
-    const add = (field: string, name: unknown, optional: unknown) => {
-      if (typeof name === 'string' && optional !== true) refs.push({ owner: pod.owner, annotations: pod.annotations, field, name });
+    const add = (kind: 'secret' | 'configMap', field: string, name: unknown, optional: unknown) => {
+      if (typeof name === 'string' && optional !== true) refs[kind].push({ owner: pod.owner, annotations: pod.annotations, field, name });
     };
-    for (const { container: c, field } of containersOf(spec, `${prefix}.`)) {
+    for (const { container: c, field } of pod.containers) {
       list(c.env).forEach((e: any, i: number) => {
-        const ref = e?.valueFrom?.[kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef'];
-        if (ref) add(`${field}.env[${i}].valueFrom`, ref.name, ref.optional);
+        const secret = e?.valueFrom?.secretKeyRef;
+        if (secret) add('secret', `${field}.env[${i}].valueFrom`, secret.name, secret.optional);
+        const configMap = e?.valueFrom?.configMapKeyRef;
+        if (configMap) add('configMap', `${field}.env[${i}].valueFrom`, configMap.name, configMap.optional);
       });
       list(c.envFrom).forEach((e: any, i: number) => {
-        const ref = e?.[kind === 'secret' ? 'secretRef' : 'configMapRef'];
-        if (ref) add(`${field}.envFrom[${i}]`, ref.name, ref.optional);
+        if (e?.secretRef) add('secret', `${field}.envFrom[${i}]`, e.secretRef.name, e.secretRef.optional);
+        if (e?.configMapRef) add('configMap', `${field}.envFrom[${i}]`, e.configMapRef.name, e.configMapRef.optional);
       });
     }
     list(spec.volumes).forEach((v: any, i: number) => {
-      if (kind === 'secret' && v?.secret) add(`${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
-      if (kind === 'configMap' && v?.configMap) add(`${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
-      list(v?.projected?.sources).forEach((s: any, j: number) => {
-        if (s?.[kind]) add(`${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, s[kind].name, s[kind].optional);
+      if (v?.secret) add('secret', `${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
+      if (v?.configMap) add('configMap', `${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
+      list(v?.projected?.sources).forEach((source: any, j: number) => {
+        for (const kind of ['secret', 'configMap'] as const) {
+          if (source?.[kind]) add(kind, `${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, source[kind].name, source[kind].optional);
+        }
       });
     });
-    if (kind === 'secret') {
-      list(spec.imagePullSecrets).forEach((s: any, i: number) => add(`${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
-    }
+    list(spec.imagePullSecrets).forEach((s: any, i: number) => add('secret', `${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
   }
   return refs;
 }
 
 /** Whether the environment renders a Secret or ConfigMap, or an ExternalSecret that creates that Secret. */
-function rendered({ index }: RuleContext, kind: string, namespace: string, name: string): boolean {
-  return index.find(kind, namespace, name) !== undefined || (kind === 'Secret' && index.ofKind('ExternalSecret', namespace)
-    .some((o) => String(o.object.apiVersion).startsWith('external-secrets.io/') && (o.object.spec?.target?.name ?? o.object.metadata?.name) === name));
+function rendered({ index }: RuleContext, kind: string, namespace: string, name: string, externalSecrets: () => ReadonlySet<string>): boolean {
+  return index.find(kind, namespace, name) !== undefined || (kind === 'Secret' && externalSecrets().has(`${namespace}\u0000${name}`));
+}
+
+/**
+ * The Secrets ExternalSecrets create, as `namespace NUL name`: looked up once per environment
+ * rather than by scanning every ExternalSecret for each reference.
+ */
+function externalSecretTargets({ index }: RuleContext): Set<string> {
+  const targets = new Set<string>();
+  for (const o of index.ofKind('ExternalSecret')) {
+    const name = o.object.spec?.target?.name ?? o.object.metadata?.name;
+    if (String(o.object.apiVersion).startsWith('external-secrets.io/') && typeof name === 'string') targets.add(`${o.namespace}\u0000${name}`);
+  }
+  return targets;
 }
 
 function unresolved(context: RuleContext, refs: Reference[], kind: string, externalKind: ExternalKind, external: ExternalReferences[keyof ExternalReferences]): Violation[] {
+  let targets: Set<string> | undefined;
+  const externalSecrets = () => targets ??= externalSecretTargets(context);
   return refs.flatMap((ref) => {
-    if (rendered(context, kind, ref.owner.namespace, ref.name)) return [];
+    if (rendered(context, kind, ref.owner.namespace, ref.name, externalSecrets)) return [];
     if ((external ?? []).includes(ref.name) || declaredExternal(ref, externalKind).includes(ref.name)) return [];
     return [violation(ref.owner, {
       field: ref.field,

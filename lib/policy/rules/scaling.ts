@@ -1,5 +1,5 @@
 import { replicaRangeProblems } from '../checks/replicas';
-import { list, matchesSelector, PodRef, PolicyObject } from '../object-index';
+import { list, matchesSelector, ObjectIndex, PodRef, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT020: an autoscaler's target exists. */
@@ -167,7 +167,7 @@ spec:
   metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]`,
   },
   check: (context) => autoscalers(context).flatMap(({ hpa, target }) => {
-    const pod = target && context.index.pods.find((p) => p.owner === target);
+    const pod = target && context.index.podsOf(target)[0];
     if (!pod) return [];
     const spec = hpa.object.spec ?? {};
     const needs: { resource: string; container?: string; field: string }[] = [];
@@ -226,12 +226,21 @@ spec: { clusterIP: None, selector: { app: db }, ports: [{ port: 5432 }] }`,
   }),
 });
 
-function autoscalers({ index }: RuleContext) {
-  return index.ofKind('HorizontalPodAutoscaler').map((hpa) => {
-    const ref = hpa.object.spec?.scaleTargetRef ?? {};
-    const target: PolicyObject | undefined = index.find(ref.kind, hpa.namespace, ref.name);
-    return { hpa, ref, target };
-  });
+interface Autoscaler { readonly hpa: PolicyObject; readonly ref: any; readonly target?: PolicyObject }
+
+/** The autoscalers of each environment with their targets, looked up once for PLT020, PLT021 and PLT022. */
+const resolved = new WeakMap<ObjectIndex, Autoscaler[]>();
+
+function autoscalers({ index }: RuleContext): Autoscaler[] {
+  let result = resolved.get(index);
+  if (!result) {
+    result = index.ofKind('HorizontalPodAutoscaler').map((hpa) => {
+      const ref = hpa.object.spec?.scaleTargetRef ?? {};
+      return { hpa, ref, target: index.find(ref.kind, hpa.namespace, ref.name) };
+    });
+    resolved.set(index, result);
+  }
+  return result;
 }
 
 function containersWithout(pod: PodRef, resource: string, only?: string): string[] {

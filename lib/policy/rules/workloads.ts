@@ -2,9 +2,9 @@ import { CronSchedule } from '../../workloads/cron-schedule';
 import { probePortProblem, probeSettingsProblems } from '../checks/probe-port';
 import { jobRestartProblems, rollingUpdateProblems } from '../checks/workload-settings';
 import { Image } from '../../workloads/image';
-import { containersOf, list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
+import { list, LONG_RUNNING_KINDS, PodRef } from '../object-index';
 import { podSecurityProblems } from '../pod-security';
-import { Rule, Severity, violation } from '../rule';
+import { Rule, Severity, violation, Violation } from '../rule';
 
 /** PLT050: pods meet the Pod Security Standards level their namespace enforces. */
 export const podSecurity = Rule.of({
@@ -46,10 +46,19 @@ spec:
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 `,
   },
-  check: ({ index, podSecurity: level }) => index.pods.flatMap((pod) => podSecurityProblems(pod.spec, index.enforcedLevel(pod.owner.namespace) ?? level, {
-    field: specField(pod),
-    annotations: pod.annotations,
-  }).map(({ control: _control, ...p }) => violation(pod.owner, p))),
+  check: ({ index, podSecurity: level }) => {
+    // Looked up once per namespace rather than once per pod.
+    const levels = new Map<string, string>();
+    const levelOf = (namespace: string) => {
+      let l = levels.get(namespace);
+      if (l === undefined) levels.set(namespace, l = index.enforcedLevel(namespace) ?? level);
+      return l;
+    };
+    return index.pods.flatMap((pod) => podSecurityProblems(pod.spec, levelOf(pod.owner.namespace), {
+      field: specField(pod),
+      annotations: pod.annotations,
+    }).map(({ control: _control, ...p }) => violation(pod.owner, p)));
+  },
 });
 
 /** PLT060: images follow the environment's image policy. */
@@ -87,8 +96,17 @@ spec:
           ports: [{ name: http, containerPort: 8080 }]
 `,
   },
-  check: ({ index, imagePolicy: policy }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`)
-    .flatMap(({ container, field }) => Image.of(String(container.image ?? '')).problems(`${field}.image`, policy).map((p) => violation(pod.owner, p)))),
+  check: ({ index, imagePolicy: policy }) => {
+    // A fleet runs the same few images in thousands of containers; an accepted image stays accepted.
+    const accepted = new Set<string>();
+    return index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
+      const image = String(container.image ?? '');
+      if (accepted.has(image)) return [];
+      const problems = Image.of(image).problems(`${field}.image`, policy);
+      if (!problems.length) accepted.add(image);
+      return problems.map((p) => violation(pod.owner, p));
+    }));
+  },
 });
 
 /** PLT070: the serving container of a long-running workload has a readiness probe. */
@@ -177,7 +195,7 @@ spec:
           resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { memory: 128Mi } }
 `,
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => {
     const r = container.resources ?? {};
     const missing = [
       ...(r.requests?.cpu === undefined ? ['requests.cpu'] : []),
@@ -209,17 +227,27 @@ export const probeNamedPort = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: metrics } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      ports: [{ name: http, containerPort: 8080 }]\n      readinessProbe: { httpGet: { path: /healthz, port: http } }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => {
-    const declared = (Array.isArray(container.ports) ? container.ports : []).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
-    return (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).flatMap((kind) => {
-      const probe = container[kind];
-      const [handler, port] = probe?.httpGet ? ['httpGet', probe.httpGet.port] : probe?.tcpSocket ? ['tcpSocket', probe.tcpSocket.port] : [undefined, undefined];
-      // A numeric port need not be declared; a name must be.
-      const problem = typeof port === 'string' && !/^[0-9]+$/.test(port) ? probePortProblem(`${field}.${kind}.${handler}.port`, String(container.name), port, declared) : undefined;
-      return problem ? [violation(pod.owner, problem)] : [];
-    });
-  })),
+  check: ({ index }) => {
+    const result: Violation[] = [];
+    for (const pod of index.pods) {
+      for (const { container, field } of pod.containers) {
+        for (const kind of PROBE_KINDS) {
+          const probe = container[kind];
+          const handler = probe?.httpGet ? 'httpGet' : probe?.tcpSocket ? 'tcpSocket' : undefined;
+          const port = handler && probe[handler].port;
+          // A numeric port need not be declared; a name must be.
+          if (typeof port !== 'string' || /^[0-9]+$/.test(port)) continue;
+          const declared = list(container.ports).map((p: any) => ({ number: p?.containerPort, name: p?.name }));
+          const problem = probePortProblem(`${field}.${kind}.${handler}.port`, String(container.name), port, declared);
+          if (problem) result.push(violation(pod.owner, problem));
+        }
+      }
+    }
+    return result;
+  },
 });
+
+const PROBE_KINDS = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 
 /** PLT073: a CronJob's schedule is a valid cron expression. */
 export const cronSchedule = Rule.of({
@@ -252,10 +280,12 @@ export const probeSettings = Rule.of({
     failing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 } }',
     passing: 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - name: web\n      image: "nginx:1.25"\n      readinessProbe: { httpGet: { path: /healthz, port: 8080 } }\n      livenessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 20, failureThreshold: 6 }',
   },
-  check: ({ index }) => index.pods.flatMap((pod) => containersOf(pod.spec, `${specField(pod)}.`).flatMap(({ container, field }) => probeSettingsProblems(
-    { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
-    (role) => `${field}.${role}Probe`,
-  ).map((p) => violation(pod.owner, p)))),
+  check: ({ index }) => index.pods.flatMap((pod) => pod.containers.flatMap(({ container, field }) => (
+    // Only liveness and startup probes have settings to refuse.
+    !container.livenessProbe && !container.startupProbe ? [] : probeSettingsProblems(
+      { readiness: container.readinessProbe, liveness: container.livenessProbe, startup: container.startupProbe },
+      (role) => `${field}.${role}Probe`,
+    ).map((p) => violation(pod.owner, p))))),
 });
 
 /** PLT075: rollout and Job settings the API server refuses. */
