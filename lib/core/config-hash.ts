@@ -52,7 +52,9 @@ export function configSourcesOf(scope: IConstruct): Map<string, ConfigSourceInfo
   const sources = new Map<string, ConfigSourceInfo>();
   for (const c of AppChart.of(scope).node.findAll()) {
     if (c instanceof ConfigMap) {
-      sources.set(`ConfigMap/${c.name}`, { configKind: 'ConfigMap', name: c.name, keys: Object.keys(c.data), contentHash: c.contentHash });
+      // Hashed when asked for: the pods' reference checks read only the keys.
+      const configMap = c;
+      sources.set(`ConfigMap/${c.name}`, { configKind: 'ConfigMap', name: c.name, keys: Object.keys(c.data), get contentHash() { return configMap.contentHash; } });
     } else if (c instanceof kplus.ConfigMap) {
       // A cdk8s-plus-27 ConfigMap: its keys are checked and its pods roll on a change, like the library's.
       const data = { ...c.data, ...c.binaryData };
