@@ -1,4 +1,4 @@
-import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
 import { dropLabels, dropNamespace } from '../core/cluster-scope';
@@ -7,6 +7,7 @@ import { Finding, Manifest, ManifestCheck } from '../core/platform';
 import { addProblems, formatProblem, Problem } from '../core/problem';
 import { z } from 'zod';
 import { bool, checkProps, constructId, str } from '../core/schema';
+import { YamlWriter } from '../core/yaml-writer';
 
 /** How much of a request the API server writes to the audit log. */
 export enum AuditLevel {
@@ -252,7 +253,7 @@ export class AuditPolicy extends Construct {
 
 /** The policy file as YAML, from a spec alone (no construct, no app). */
 export function auditPolicyToYaml(spec: AuditPolicySpec, name = 'audit-policy'): string {
-  return Yaml.stringify(auditPolicyToJson(spec, name));
+  return YamlWriter.stringify(auditPolicyToJson(spec, name));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Yaml } from 'cdk8s';
+import { YamlWriter } from '../core/yaml-writer';
 import { Environment } from '../core/environment';
 import { Manifest, OutputGenerator } from '../core/platform';
 
@@ -55,5 +55,5 @@ export class Kustomization implements OutputGenerator {
 }
 
 function kustomization(resources: string[]): string {
-  return HEADER + Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+  return HEADER + YamlWriter.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
