@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Annotations, AppChart, ConfigMap, Deployment, EnvValue, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Secret,
+  Annotations, AppChart, ConfigMap, Deployment, EnvValue, ExistingSecret, ExternalSecret, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Secret,
   SecretValue, Service, ServiceAccount, StatefulSet, Volume,
 } from '../lib';
 import { AppChart as Chart } from '../lib';
@@ -156,6 +156,36 @@ describe('cdk8s-plus-27 constructs take library ConfigMaps, Secrets and ServiceA
       { apiGroups: [''], resourceNames: ['app-settings'], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resourceNames: ['app-creds'], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resourceNames: ['api'], resources: ['serviceaccounts'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('kplus env values, envFrom, volumes and Roles read an ExistingSecret and an ExternalSecret by name (ISecret)', () => {
+    const objects = render((chart) => {
+      const db = new ExistingSecret(chart, 'db', { name: 'db-credentials', keys: ['password'], createdBy: 'the database operator' });
+      const api = new ExternalSecret(chart, 'api-key', { name: 'api-key', store: { name: 'vault' }, data: { token: { key: 'shop/api-token' } } });
+      new kplus.Deployment(chart, 'reader', {
+        metadata: { name: 'reader' },
+        containers: [{
+          name: 'reader', image: IMAGE,
+          envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: db, key: 'password' }), TOKEN: api.envValue('token') },
+          envFrom: [kplus.Env.fromSecret(api)],
+          volumeMounts: [{ path: '/etc/db', volume: kplus.Volume.fromSecret(chart, 'db-volume', db) }],
+        }],
+      });
+      const role = new kplus.Role(chart, 'role', { metadata: { name: 'secret-reader' } });
+      role.allowRead(db);
+      role.allowRead(api);
+    });
+    const container = find(objects, 'Deployment', 'reader').spec.template.spec.containers[0];
+    expect(container.env).toEqual([
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api-key', key: 'token' } } },
+    ]);
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'api-key' } }]);
+    expect(find(objects, 'Deployment', 'reader').spec.template.spec.volumes).toEqual([{ name: 'secret-db-credentials', secret: { secretName: 'db-credentials' } }]);
+    expect(find(objects, 'Role', 'secret-reader').rules).toEqual([
+      { apiGroups: [''], resourceNames: ['db-credentials'], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resourceNames: ['api-key'], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
     ]);
   });
 

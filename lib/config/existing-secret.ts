@@ -7,6 +7,7 @@ import { addProblems } from '../core/problem';
 import { z } from 'zod';
 import { checkProps, constructId, str } from '../core/schema';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
+import { SecretReference } from './secret-reference';
 
 /** Runtime shape of {@link ExistingSecretProps}. @internal */
 export const ExistingSecretPropsSchema = z.strictObject({
@@ -30,9 +31,10 @@ export interface ExistingSecretProps {
  * stack read. Nothing is rendered: the declaration lets pods refer to it by object, and lets the
  * synth check the keys they read. A pure declaration, so it works in any cdk8s Chart (not only an
  * AppChart): apps written with plain cdk8s or cdk8s-plus-27 declare their Secrets this way for the
- * validation plugin (through `PolicyMetadata`).
+ * validation plugin (through `PolicyMetadata`). cdk8s-plus-27 constructs take it as a
+ * `kplus.ISecret` (see {@link SecretReference}).
  */
-export class ExistingSecret extends Construct implements IConfigSource {
+export class ExistingSecret extends SecretReference implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];

@@ -10,6 +10,7 @@ import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
 import { bool, checkProps, constructId, str } from '../core/schema';
 import { ProjectedVolumeOptions, Volume } from '../workloads/volume';
+import { SecretReference } from './secret-reference';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
 const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -79,7 +80,7 @@ export const ExternalSecretPropsSchema = z.strictObject({
  * Only the mapping is rendered, never a value. Pods reading it roll when the mapping changes;
  * rotation of the remote value itself is the operator's business.
  */
-export class ExternalSecret extends Construct implements IConfigSource {
+export class ExternalSecret extends SecretReference implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];

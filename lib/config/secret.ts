@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { SecretReference } from './secret-reference';
 import { AppChart } from '../core/app-chart';
 import { IConfigSource } from '../core/config-hash';
 import { EnvValue } from '../workloads/env-value';
@@ -80,10 +80,9 @@ export const SecretPropsSchema = z.strictObject({
  * A Secret whose values are written into the manifests (as `stringData`), so only values marked
  * {@link SecretValue.nonSensitive} are accepted. Pods that read it roll when it changes.
  *
- * cdk8s-plus-27 constructs take it as a `kplus.ISecret`: `EnvValue.fromSecretValue`,
- * `Env.fromSecret`, `Volume.fromSecret`, {@link envValue}, and a Role's rules on the object.
+ * cdk8s-plus-27 constructs take it as a `kplus.ISecret` (see {@link SecretReference}).
  */
-export class Secret extends Construct implements IConfigSource, kplus.ISecret {
+export class Secret extends SecretReference implements IConfigSource {
   public readonly configKind = 'Secret';
   public readonly name: string;
   public readonly keys: readonly string[];
@@ -129,36 +128,6 @@ export class Secret extends Construct implements IConfigSource, kplus.ISecret {
   /** The Secret as a volume (files read-only, mode 0400 unless given). */
   public volume(volumeName: string, options: ProjectedVolumeOptions = {}): Volume {
     return Volume.fromSecret(volumeName, this.name, options);
-  }
-
-  /** One key as a cdk8s-plus-27 environment variable (`secretKeyRef`; cdk8s-plus-27 `ISecret`). */
-  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
-    return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
-  }
-
-  /** The object's API version, `v1` (cdk8s-plus-27 `IResource`). */
-  public get apiVersion(): string {
-    return this.apiObject.apiVersion;
-  }
-
-  /** The object's kind, `Secret` (cdk8s-plus-27 `IResource`). */
-  public get kind(): string {
-    return this.apiObject.kind;
-  }
-
-  /** The API group: the core group, `''` (for RBAC rules). */
-  public get apiGroup(): string {
-    return '';
-  }
-
-  /** The resource type in API paths and RBAC rules: `secrets`. */
-  public get resourceType(): string {
-    return 'secrets';
-  }
-
-  /** The object's name, so that an RBAC rule on the Secret covers this object only. */
-  public get resourceName(): string {
-    return this.name;
   }
 
   /** SHA-256 of the data, stable across key order. */
