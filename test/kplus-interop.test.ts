@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   Annotations, AppChart, ConfigMap, Deployment, EnvValue, ExistingSecret, ExternalSecret, HorizontalPodAutoscaler, Ingress, NetworkIsolation, NetworkPeer, NetworkPolicy, Secret,
@@ -143,6 +143,33 @@ describe('cdk8s-plus-27 constructs take library ConfigMaps, Secrets and ServiceA
       { name: 'secret-app-creds', secret: { secretName: 'app-creds' } },
     ]);
     expect(find(objects, 'ConfigMap', 'app-settings').data).toEqual({ mode: 'fast' });
+  });
+
+  test('kplus workloads reading the stack\'s ConfigMaps and Secrets roll when their content changes (config-hash annotation)', () => {
+    const annotations = (data: Record<string, string>) => {
+      const objects = render((chart) => {
+        const settings = new ConfigMap(chart, 'settings', { name: 'app-settings', data });
+        reader(chart, settings, secret(chart));
+        new kplus.CronJob(chart, 'report', {
+          metadata: { name: 'report' },
+          schedule: Cron.daily(),
+          containers: [{ name: 'report', image: IMAGE, envVariables: { MODE: kplus.EnvValue.fromConfigMap(settings, 'mode') } }],
+        });
+        new kplus.Deployment(chart, 'unrelated', { metadata: { name: 'unrelated' }, containers: [{ name: 'web', image: IMAGE }] });
+      });
+      return {
+        reader: find(objects, 'Deployment', 'reader').spec.template.metadata.annotations ?? {},
+        report: find(objects, 'CronJob', 'report').spec.jobTemplate.spec.template.metadata.annotations ?? {},
+        unrelated: find(objects, 'Deployment', 'unrelated').spec.template.metadata.annotations ?? {},
+      };
+    };
+    const before = annotations({ mode: 'fast' });
+    const after = annotations({ mode: 'slow' });
+    expect(before.reader[Annotations.CONFIG_HASH]).toMatch(/^[0-9a-f]{64}$/);
+    expect(before.report[Annotations.CONFIG_HASH]).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.reader[Annotations.CONFIG_HASH]).not.toBe(before.reader[Annotations.CONFIG_HASH]);
+    expect(after.report[Annotations.CONFIG_HASH]).not.toBe(before.report[Annotations.CONFIG_HASH]);
+    expect(before.unrelated[Annotations.CONFIG_HASH]).toBeUndefined();
   });
 
   test('a kplus Role grants access to a library ConfigMap, Secret and ServiceAccount by name (IResource)', () => {

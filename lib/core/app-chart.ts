@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { rollOnConfigChange } from './config-hash';
 import { Environment } from './environment';
 import { patchAfterConversion } from './escape-hatch';
 import { strictSchemaProblems } from './schema-check';
@@ -157,7 +158,8 @@ export class AppChart extends Chart {
   /**
    * Gives objects made without a component identity (escape hatches, cdk8s-plus-27 constructs,
    * imported CRDs) one from their own name, so that every object carries every standard label;
-   * the pod templates of cdk8s-plus-27 workloads get their workload's. Makes every object's JSON
+   * the pod templates of cdk8s-plus-27 workloads get their workload's, and the config-hash
+   * annotation over the stack's ConfigMaps and Secrets they read. Makes every object's JSON
    * patches apply after its typed conversion. Idempotent.
    */
   public applyStandardLabels(): void {
@@ -167,6 +169,7 @@ export class AppChart extends Chart {
         addMissingLabels(c.metadata, this.labelsFor({ name: c.metadata.name ?? c.node.id }));
       } else if (c instanceof kplus.Workload) {
         addMissingLabels(c.podMetadata, this.labelsFor({ name: c.name }));
+        rollOnConfigChange(c);
       }
     }
   }

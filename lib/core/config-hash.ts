@@ -1,8 +1,10 @@
 import { createHash } from 'crypto';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { AppChart } from './app-chart';
 import { ConfigMap } from '../config/config-map';
+import { Annotations } from './labels';
 
 /** A ConfigMap or Secret a pod reads: by env key, envFrom or volume. */
 export interface ConfigReference {
@@ -87,4 +89,51 @@ export function configHash(scope: IConstruct, references: readonly ConfigReferen
 function hashOf(data: Record<string, string>): string {
   const sorted = Object.keys(data).sort().map((k) => [k, data[k]]);
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+/**
+ * Gives a cdk8s-plus-27 workload's pods the config-hash annotation the library's workloads get,
+ * over the ConfigMaps and Secrets of the stack they read (found in its rendered pod spec), so
+ * that they roll on a config change too. Idempotent.
+ */
+export function rollOnConfigChange(workload: kplus.Workload): void {
+  let json: any;
+  try {
+    json = ApiObject.of(workload).toJson();
+  } catch {
+    return; // the synth reports what cannot be rendered
+  }
+  const pod = json?.kind === 'CronJob' ? json.spec?.jobTemplate?.spec?.template?.spec : json?.spec?.template?.spec;
+  const hash = configHash(workload, podSpecReferences(pod));
+  if (hash !== undefined) workload.podMetadata.addAnnotation(Annotations.CONFIG_HASH, hash);
+}
+
+/** The ConfigMaps and Secrets a rendered pod spec reads: env keys, envFrom and volumes (projected ones too). */
+export function podSpecReferences(spec: any): ConfigReference[] {
+  const refs: ConfigReference[] = [];
+  const add = (kind: 'ConfigMap' | 'Secret', name: unknown, field: string) => {
+    if (typeof name === 'string') refs.push({ kind, name, field });
+  };
+  for (const group of ['initContainers', 'containers']) {
+    (spec?.[group] ?? []).forEach((c: any, i: number) => {
+      const at = `${group}[${i}]`;
+      for (const e of c?.env ?? []) {
+        add('ConfigMap', e?.valueFrom?.configMapKeyRef?.name, `${at}.env`);
+        add('Secret', e?.valueFrom?.secretKeyRef?.name, `${at}.env`);
+      }
+      for (const e of c?.envFrom ?? []) {
+        add('ConfigMap', e?.configMapRef?.name, `${at}.envFrom`);
+        add('Secret', e?.secretRef?.name, `${at}.envFrom`);
+      }
+    });
+  }
+  for (const v of spec?.volumes ?? []) {
+    add('ConfigMap', v?.configMap?.name, `volumes.${v?.name}`);
+    add('Secret', v?.secret?.secretName, `volumes.${v?.name}`);
+    for (const s of v?.projected?.sources ?? []) {
+      add('ConfigMap', s?.configMap?.name, `volumes.${v?.name}`);
+      add('Secret', s?.secret?.name, `volumes.${v?.name}`);
+    }
+  }
+  return refs;
 }
