@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { AppChart } from './app-chart';
 import { ConfigMap } from '../config/config-map';
 import { Annotations } from './labels';
+import { podConfigReferences } from '../policy/checks/pod-references';
 
 /** A ConfigMap or Secret a pod reads: by env key, envFrom or volume. */
 export interface ConfigReference {
@@ -104,36 +105,7 @@ export function rollOnConfigChange(workload: kplus.Workload): void {
     return; // the synth reports what cannot be rendered
   }
   const pod = json?.kind === 'CronJob' ? json.spec?.jobTemplate?.spec?.template?.spec : json?.spec?.template?.spec;
-  const hash = configHash(workload, podSpecReferences(pod));
+  // As a library pod's: what its processes read (env, envFrom, volumes), not its pull secrets.
+  const hash = configHash(workload, podConfigReferences(pod, 'spec').filter((r) => r.via !== 'imagePullSecrets'));
   if (hash !== undefined) workload.podMetadata.addAnnotation(Annotations.CONFIG_HASH, hash);
-}
-
-/** The ConfigMaps and Secrets a rendered pod spec reads: env keys, envFrom and volumes (projected ones too). */
-export function podSpecReferences(spec: any): ConfigReference[] {
-  const refs: ConfigReference[] = [];
-  const add = (kind: 'ConfigMap' | 'Secret', name: unknown, field: string) => {
-    if (typeof name === 'string') refs.push({ kind, name, field });
-  };
-  for (const group of ['initContainers', 'containers']) {
-    (spec?.[group] ?? []).forEach((c: any, i: number) => {
-      const at = `${group}[${i}]`;
-      for (const e of c?.env ?? []) {
-        add('ConfigMap', e?.valueFrom?.configMapKeyRef?.name, `${at}.env`);
-        add('Secret', e?.valueFrom?.secretKeyRef?.name, `${at}.env`);
-      }
-      for (const e of c?.envFrom ?? []) {
-        add('ConfigMap', e?.configMapRef?.name, `${at}.envFrom`);
-        add('Secret', e?.secretRef?.name, `${at}.envFrom`);
-      }
-    });
-  }
-  for (const v of spec?.volumes ?? []) {
-    add('ConfigMap', v?.configMap?.name, `volumes.${v?.name}`);
-    add('Secret', v?.secret?.secretName, `volumes.${v?.name}`);
-    for (const s of v?.projected?.sources ?? []) {
-      add('ConfigMap', s?.configMap?.name, `volumes.${v?.name}`);
-      add('Secret', s?.secret?.name, `volumes.${v?.name}`);
-    }
-  }
-  return refs;
 }

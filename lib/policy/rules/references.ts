@@ -1,4 +1,5 @@
 import { isDefaultClusterRole } from '../checks/rbac';
+import { podConfigReferences } from '../checks/pod-references';
 import { declaredExternal, ExternalKind, list, ObjectIndex, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
@@ -207,33 +208,9 @@ const collected = new WeakMap<ObjectIndex, Record<'secret' | 'configMap', Refere
 function collect(index: ObjectIndex): Record<'secret' | 'configMap', Reference[]> {
   const refs = { secret: [] as Reference[], configMap: [] as Reference[] };
   for (const pod of index.pods) {
-    const spec = pod.spec;
-    const prefix = pod.field ? `${pod.field}.spec` : 'spec';
-    const add = (kind: 'secret' | 'configMap', field: string, name: unknown, optional: unknown) => {
-      if (typeof name === 'string' && optional !== true) refs[kind].push({ owner: pod.owner, annotations: pod.annotations, field, name });
-    };
-    for (const { container: c, field } of pod.containers) {
-      list(c.env).forEach((e: any, i: number) => {
-        const secret = e?.valueFrom?.secretKeyRef;
-        if (secret) add('secret', `${field}.env[${i}].valueFrom`, secret.name, secret.optional);
-        const configMap = e?.valueFrom?.configMapKeyRef;
-        if (configMap) add('configMap', `${field}.env[${i}].valueFrom`, configMap.name, configMap.optional);
-      });
-      list(c.envFrom).forEach((e: any, i: number) => {
-        if (e?.secretRef) add('secret', `${field}.envFrom[${i}]`, e.secretRef.name, e.secretRef.optional);
-        if (e?.configMapRef) add('configMap', `${field}.envFrom[${i}]`, e.configMapRef.name, e.configMapRef.optional);
-      });
+    for (const ref of podConfigReferences(pod.spec, pod.field ? `${pod.field}.spec` : 'spec', pod.containers)) {
+      if (!ref.optional) refs[ref.kind === 'Secret' ? 'secret' : 'configMap'].push({ owner: pod.owner, annotations: pod.annotations, field: ref.field, name: ref.name });
     }
-    list(spec.volumes).forEach((v: any, i: number) => {
-      if (v?.secret) add('secret', `${prefix}.volumes[${i}].secret.secretName`, v.secret.secretName, v.secret.optional);
-      if (v?.configMap) add('configMap', `${prefix}.volumes[${i}].configMap.name`, v.configMap.name, v.configMap.optional);
-      list(v?.projected?.sources).forEach((source: any, j: number) => {
-        for (const kind of ['secret', 'configMap'] as const) {
-          if (source?.[kind]) add(kind, `${prefix}.volumes[${i}].projected.sources[${j}].${kind}.name`, source[kind].name, source[kind].optional);
-        }
-      });
-    });
-    list(spec.imagePullSecrets).forEach((s: any, i: number) => add('secret', `${prefix}.imagePullSecrets[${i}].name`, s?.name, false));
   }
   return refs;
 }
