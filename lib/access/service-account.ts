@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
+import { CoreResource } from '../core/core-resource';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
 import { z } from 'zod';
@@ -33,7 +34,11 @@ export interface ServiceAccountProps {
  * cdk8s-plus-27 constructs take it as a `kplus.IServiceAccount`: the `serviceAccount` of a
  * kplus workload, and a subject of a kplus RoleBinding or ClusterRoleBinding (`addSubjects`).
  */
-export class ServiceAccount extends Construct implements kplus.IServiceAccount {
+export class ServiceAccount extends CoreResource implements kplus.IServiceAccount {
+  /** `ServiceAccount`. */
+  public readonly kind = 'ServiceAccount';
+  /** `serviceaccounts`, in API paths and RBAC rules. */
+  public readonly resourceType = 'serviceaccounts';
   /** Name of the ServiceAccount, as pods and bindings refer to it. */
   public readonly name: string;
   /** Namespace the account lives in (the chart's). */
@@ -52,31 +57,6 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount {
       automountServiceAccountToken: props.automountToken ?? false,
     });
     addProblems(this, () => Names.dnsSubdomain('name', this.name));
-  }
-
-  /** The object's API version, `v1` (cdk8s-plus-27 `IResource`). */
-  public get apiVersion(): string {
-    return this.apiObject.apiVersion;
-  }
-
-  /** The object's kind, `ServiceAccount` (cdk8s-plus-27 `IResource`). */
-  public get kind(): string {
-    return this.apiObject.kind;
-  }
-
-  /** The API group: the core group, `''` (for RBAC rules and subjects). */
-  public get apiGroup(): string {
-    return '';
-  }
-
-  /** The resource type in API paths and RBAC rules: `serviceaccounts`. */
-  public get resourceType(): string {
-    return 'serviceaccounts';
-  }
-
-  /** The object's name, so that an RBAC rule on the account covers this object only. */
-  public get resourceName(): string {
-    return this.name;
   }
 
   /** As the subject of a cdk8s-plus-27 RoleBinding or ClusterRoleBinding: this account in its namespace. */

@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppChart } from '../core/app-chart';
+import { CoreResource } from '../core/core-resource';
 import { Names } from '../core/names';
 import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
@@ -60,7 +61,11 @@ export function configSizeProblems(kind: string, data: Record<string, string>): 
  * cdk8s-plus-27 constructs take it as a `kplus.IConfigMap`: `EnvValue.fromConfigMap`,
  * `Env.fromConfigMap`, `Volume.fromConfigMap`, and a Role's rules on the object.
  */
-export class ConfigMap extends Construct implements kplus.IConfigMap {
+export class ConfigMap extends CoreResource implements kplus.IConfigMap {
+  /** `ConfigMap`. */
+  public readonly kind = 'ConfigMap';
+  /** `configmaps`, in API paths and RBAC rules. */
+  public readonly resourceType = 'configmaps';
   /** Name of the ConfigMap, as pods refer to it. */
   public readonly name: string;
   /** Its keys and values. */
@@ -89,31 +94,6 @@ export class ConfigMap extends Construct implements kplus.IConfigMap {
       })),
       ...configSizeProblems('ConfigMap', this.data),
     ]);
-  }
-
-  /** The object's API version, `v1` (cdk8s-plus-27 `IResource`). */
-  public get apiVersion(): string {
-    return this.apiObject.apiVersion;
-  }
-
-  /** The object's kind, `ConfigMap` (cdk8s-plus-27 `IResource`). */
-  public get kind(): string {
-    return this.apiObject.kind;
-  }
-
-  /** The API group: the core group, `''` (for RBAC rules). */
-  public get apiGroup(): string {
-    return '';
-  }
-
-  /** The resource type in API paths and RBAC rules: `configmaps`. */
-  public get resourceType(): string {
-    return 'configmaps';
-  }
-
-  /** The object's name, so that an RBAC rule on the ConfigMap covers this object only. */
-  public get resourceName(): string {
-    return this.name;
   }
 
   /** SHA-256 of the data, stable across key order. */

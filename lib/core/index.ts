@@ -11,6 +11,7 @@ export * from './platform';
 export type { ConfigReference, IConfigSource, ConfigSourceInfo } from './config-hash';
 export { ApiObject, JsonPatch, patchesAfterConversion } from './escape-hatch';
 export { strictSchemaProblems } from './schema-check';
+export { CoreResource } from './core-resource';
 export { Placement } from './placement';
 export { synthCommand } from './synth-command';
 export type { SynthCommandProps } from './synth-command';
