@@ -236,6 +236,20 @@ export function containersOf(spec: any, prefix: string): ContainerRef[] {
   return [...list('initContainers', true), ...list('containers', false), ...list('ephemeralContainers', true)];
 }
 
+/**
+ * `compute`, run once per ObjectIndex (one environment's objects) and shared by the rules that ask
+ * for it: what several rules derive from the same objects (autoscaler targets, pod references,
+ * metadata maps) is found in one pass.
+ */
+export function perIndex<T>(compute: (index: ObjectIndex) => T): (index: ObjectIndex) => T {
+  const results = new WeakMap<ObjectIndex, T>();
+  return (index) => {
+    let result = results.get(index);
+    if (result === undefined) results.set(index, result = compute(index));
+    return result;
+  };
+}
+
 /** A field that should be a list, as a list: anything else (a typo'd map, a string) counts as empty. */
 export function list(value: unknown): any[] {
   return Array.isArray(value) ? value : [];

@@ -1,6 +1,6 @@
 import { Names } from '../../core/names';
 import { Problem } from '../../core/problem';
-import { ObjectIndex, PolicyObject } from '../object-index';
+import { ObjectIndex, perIndex, PolicyObject } from '../object-index';
 import { describeObject, Rule, Severity, violation, Violation } from '../rule';
 
 const DNS_LABEL_KINDS = new Set(['Namespace', 'Service']);
@@ -175,13 +175,11 @@ const METADATA_FIELDS = {
 
 /** The non-empty label or annotation maps of every object and of its pod template. */
 function metadataMaps(index: ObjectIndex, key: 'labels' | 'annotations'): MetadataMap[] {
-  let maps = collected.get(index);
-  if (!maps) collected.set(index, maps = collect(index));
-  return maps[key];
+  return collected(index)[key];
 }
 
 /** The maps of each environment, collected in one pass for PLT002 and PLT003. */
-const collected = new WeakMap<ObjectIndex, Record<'labels' | 'annotations', MetadataMap[]>>();
+const collected = perIndex(collect);
 
 function collect(index: ObjectIndex): Record<'labels' | 'annotations', MetadataMap[]> {
   const result = { labels: [] as MetadataMap[], annotations: [] as MetadataMap[] };

@@ -1,6 +1,6 @@
 import { isDefaultClusterRole } from '../checks/rbac';
 import { podConfigReferences } from '../checks/pod-references';
-import { declaredExternal, ExternalKind, list, ObjectIndex, PolicyObject } from '../object-index';
+import { declaredExternal, ExternalKind, list, ObjectIndex, perIndex, PolicyObject } from '../object-index';
 import { ExternalReferences, Rule, RuleContext, Severity, violation, Violation } from '../rule';
 
 
@@ -197,13 +197,11 @@ const DEFAULT_KUBE_SYSTEM_ROLES = new Set(['extension-apiserver-authentication-r
 
 /** Secret or ConfigMap names read by pods, skipping optional references. */
 function podReferences({ index }: RuleContext, kind: 'secret' | 'configMap'): Reference[] {
-  let refs = collected.get(index);
-  if (!refs) collected.set(index, refs = collect(index));
-  return refs[kind];
+  return collected(index)[kind];
 }
 
 /** The references of each environment, found in one pass over the pods for PLT040 and PLT041. */
-const collected = new WeakMap<ObjectIndex, Record<'secret' | 'configMap', Reference[]>>();
+const collected = perIndex(collect);
 
 function collect(index: ObjectIndex): Record<'secret' | 'configMap', Reference[]> {
   const refs = { secret: [] as Reference[], configMap: [] as Reference[] };

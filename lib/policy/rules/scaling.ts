@@ -1,5 +1,5 @@
 import { replicaRangeProblems } from '../checks/replicas';
-import { list, matchesSelector, ObjectIndex, PodRef, PolicyObject } from '../object-index';
+import { list, matchesSelector, perIndex, PodRef, PolicyObject } from '../object-index';
 import { describeObject, Rule, RuleContext, Severity, violation } from '../rule';
 
 /** PLT020: an autoscaler's target exists. */
@@ -229,18 +229,13 @@ spec: { clusterIP: None, selector: { app: db }, ports: [{ port: 5432 }] }`,
 interface Autoscaler { readonly hpa: PolicyObject; readonly ref: any; readonly target?: PolicyObject }
 
 /** The autoscalers of each environment with their targets, looked up once for PLT020, PLT021 and PLT022. */
-const resolved = new WeakMap<ObjectIndex, Autoscaler[]>();
+const resolved = perIndex((index): Autoscaler[] => index.ofKind('HorizontalPodAutoscaler').map((hpa) => {
+  const ref = hpa.object.spec?.scaleTargetRef ?? {};
+  return { hpa, ref, target: index.find(ref.kind, hpa.namespace, ref.name) };
+}));
 
 function autoscalers({ index }: RuleContext): Autoscaler[] {
-  let result = resolved.get(index);
-  if (!result) {
-    result = index.ofKind('HorizontalPodAutoscaler').map((hpa) => {
-      const ref = hpa.object.spec?.scaleTargetRef ?? {};
-      return { hpa, ref, target: index.find(ref.kind, hpa.namespace, ref.name) };
-    });
-    resolved.set(index, result);
-  }
-  return result;
+  return resolved(index);
 }
 
 function containersWithout(pod: PodRef, resource: string, only?: string): string[] {
