@@ -11,7 +11,6 @@ import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, 
 
 import { selectedPods } from './pod-selector';
 
-const peerArgs = argumentProblems;
 const OPTIONAL_LABELS = stringMap.optional();
 const CIDR = str.describe('write it like "203.0.113.0/24"');
 const CIDRS = z.array(str).optional();
@@ -27,7 +26,7 @@ export class NetworkPeer {
    * when its pods are.
    */
   public static workload(workload: Workload | kplus.IPodSelector): NetworkPeer {
-    const refused = peerArgs({ workload: PodSelectorSchema }, { workload });
+    const refused = argumentProblems({ workload: PodSelectorSchema }, { workload });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     const pods = selectedPods(workload);
     return new NetworkPeer(pods.name, { podSelector: pods.selector, namespaceSelector: pods.namespaces?.selector }, pods.namespaces?.names);
@@ -35,14 +34,14 @@ export class NetworkPeer {
 
   /** Pods of this namespace with these labels (the NetworkPolicyCheck refuses labels no pod has). */
   public static pods(labels: Record<string, string>): NetworkPeer {
-    const refused = peerArgs({ labels: stringMap }, { labels });
+    const refused = argumentProblems({ labels: stringMap }, { labels });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(Object.values(labels).join('-') || 'all-pods', { podSelector: { matchLabels: labels } });
   }
 
   /** Pods of another namespace, all of them or those with these labels. */
   public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
-    const refused = peerArgs({ name: str, podLabels: OPTIONAL_LABELS }, { name, podLabels });
+    const refused = argumentProblems({ name: str, podLabels: OPTIONAL_LABELS }, { name, podLabels });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
@@ -66,7 +65,7 @@ export class NetworkPeer {
    * holes (`except`).
    */
   public static cidr(name: string, cidr: string, except?: string[]): NetworkPeer {
-    const refused = peerArgs({ name: str, cidr: CIDR, except: CIDRS }, { name, cidr, except });
+    const refused = argumentProblems({ name: str, cidr: CIDR, except: CIDRS }, { name, cidr, except });
     if (refused.length) return checkArguments(new NetworkPeer('invalid', {}), refused);
     return new NetworkPeer(name, { ipBlock: { cidr, except } });
   }

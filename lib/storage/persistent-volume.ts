@@ -9,7 +9,6 @@ import { addProblems, Problem } from '../core/problem';
 import { z } from 'zod';
 import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, refusedArgumentsOf, schemaProblems, str } from '../core/schema';
 
-const sourceArgs = argumentProblems;
 const RAW_SOURCE = z.record(str, z.record(str, z.unknown()));
 const OPTIONAL_STRING = str.optional();
 
@@ -27,17 +26,17 @@ export enum ReclaimPolicy {
 export class PersistentVolumeSource {
   /** A GCE persistent disk (the notes' mongodb-pv). */
   public static gcePersistentDisk(pdName: string, fsType = 'ext4'): PersistentVolumeSource {
-    return checkArguments(new PersistentVolumeSource({ gcePersistentDisk: { pdName, fsType } }), sourceArgs({ pdName: str, fsType: str }, { pdName, fsType }));
+    return checkArguments(new PersistentVolumeSource({ gcePersistentDisk: { pdName, fsType } }), argumentProblems({ pdName: str, fsType: str }, { pdName, fsType }));
   }
 
   /** An NFS export; many nodes can mount it read-write. */
   public static nfs(server: string, path: string): PersistentVolumeSource {
-    return checkArguments(new PersistentVolumeSource({ nfs: { server, path } }), sourceArgs({ server: str, path: str }, { server, path }));
+    return checkArguments(new PersistentVolumeSource({ nfs: { server, path } }), argumentProblems({ server: str, path: str }, { server, path }));
   }
 
   /** A volume of a CSI driver, by its handle. */
   public static csi(driver: string, volumeHandle: string, fsType?: string): PersistentVolumeSource {
-    return checkArguments(new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } }), sourceArgs({ driver: str, volumeHandle: str, fsType: OPTIONAL_STRING }, { driver, volumeHandle, fsType }));
+    return checkArguments(new PersistentVolumeSource({ csi: { driver, volumeHandle, fsType } }), argumentProblems({ driver: str, volumeHandle: str, fsType: OPTIONAL_STRING }, { driver, volumeHandle, fsType }));
   }
 
   /** Any other source, as the Kubernetes API spells it (escape hatch). */

@@ -15,7 +15,6 @@ import { z } from 'zod';
 import { argumentProblems, checkArguments, checkProps, constructId, instanceOf, num, parseOptions, refusedArgumentsOf, schemaProblems, str, stringMap } from '../core/schema';
 
 const QUANTITY_ARG = str.describe('write it as a Kubernetes quantity string, e.g. "500m", "100", "256Mi"');
-const args = argumentProblems;
 const SELECTOR_ARG = stringMap.optional();
 const DESCRIBED_OBJECT_ARG = z.strictObject({ apiVersion: str, kind: str, name: str });
 
@@ -23,12 +22,12 @@ const DESCRIBED_OBJECT_ARG = z.strictObject({ apiVersion: str, kind: str, name: 
 export class MetricTarget {
   /** The metric's value itself (one number for the described object or external source). */
   public static value(quantity: string): MetricTarget {
-    return checkArguments(new MetricTarget('Value', quantity), args({ quantity: QUANTITY_ARG }, { quantity }));
+    return checkArguments(new MetricTarget('Value', quantity), argumentProblems({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** The metric's value divided by the number of pods. */
   public static averageValue(quantity: string): MetricTarget {
-    return checkArguments(new MetricTarget('AverageValue', quantity), args({ quantity: QUANTITY_ARG }, { quantity }));
+    return checkArguments(new MetricTarget('AverageValue', quantity), argumentProblems({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /**
@@ -48,22 +47,22 @@ export class MetricTarget {
 export class Metric {
   /** Average CPU use as a percentage of the CPU request (needs CPU requests on every container). */
   public static cpuUtilization(percent: number): Metric {
-    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } }, 'cpu', percent), args({ percent: num }, { percent }));
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } }, 'cpu', percent), argumentProblems({ percent: num }, { percent }));
   }
 
   /** Average memory use as a percentage of the memory request (needs memory requests on every container). */
   public static memoryUtilization(percent: number): Metric {
-    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: percent } } }, 'memory', percent), args({ percent: num }, { percent }));
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: percent } } }, 'memory', percent), argumentProblems({ percent: num }, { percent }));
   }
 
   /** Average CPU use per pod, as a quantity (`500m`); independent of requests. */
   public static cpuAverageValue(quantity: string): Metric {
-    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), args({ quantity: QUANTITY_ARG }, { quantity }));
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'cpu', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), argumentProblems({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** Average memory use per pod, as a quantity (`384Mi`); independent of requests. */
   public static memoryAverageValue(quantity: string): Metric {
-    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), args({ quantity: QUANTITY_ARG }, { quantity }));
+    return checkArguments(new Metric({ type: 'Resource', resource: { name: 'memory', target: MetricTarget.averageValue(quantity).toK8s() } }, undefined, undefined, [quantity]), argumentProblems({ quantity: QUANTITY_ARG }, { quantity }));
   }
 
   /** A custom metric of the pods (e.g. `http_requests_per_second`), averaged over them. */
@@ -71,13 +70,13 @@ export class Metric {
     return checkArguments(new Metric({
       type: 'Pods',
       pods: { metric: identifier(metricName, selector), target: MetricTarget.averageValue(averageValue).toK8s() },
-    }, undefined, undefined, [averageValue], metricName), args({ metricName: str, averageValue: QUANTITY_ARG, selector: SELECTOR_ARG }, { metricName, averageValue, selector }));
+    }, undefined, undefined, [averageValue], metricName), argumentProblems({ metricName: str, averageValue: QUANTITY_ARG, selector: SELECTOR_ARG }, { metricName, averageValue, selector }));
   }
 
   /** A metric of another object of the namespace (e.g. requests per second of an Ingress). */
   public static object(describedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string }, metricName: string, target: MetricTarget): Metric {
     const refused = [
-      ...args({ describedObject: DESCRIBED_OBJECT_ARG, metricName: str, target: METRIC_TARGET }, { describedObject, metricName, target }),
+      ...argumentProblems({ describedObject: DESCRIBED_OBJECT_ARG, metricName: str, target: METRIC_TARGET }, { describedObject, metricName, target }),
       ...refusedArgumentsOf(target, 'target'),
     ];
     return checkArguments(new Metric({
@@ -89,7 +88,7 @@ export class Metric {
   /** A metric from outside the cluster (e.g. a queue length), through an external metrics adapter. */
   public static external(metricName: string, target: MetricTarget, selector?: Record<string, string>): Metric {
     const refused = [
-      ...args({ metricName: str, target: METRIC_TARGET, selector: SELECTOR_ARG }, { metricName, target, selector }),
+      ...argumentProblems({ metricName: str, target: METRIC_TARGET, selector: SELECTOR_ARG }, { metricName, target, selector }),
       ...refusedArgumentsOf(target, 'target'),
     ];
     return checkArguments(new Metric({
@@ -185,7 +184,7 @@ export class ScalingBehavior {
    * on bursty traffic. Scale-up stays immediate.
    */
   public static gentleScaleDown(windowSeconds = 300): ScalingBehavior {
-    return checkArguments(new ScalingBehavior({ scaleDown: { stabilizationWindowSeconds: windowSeconds, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } }), args({ windowSeconds: num }, { windowSeconds }));
+    return checkArguments(new ScalingBehavior({ scaleDown: { stabilizationWindowSeconds: windowSeconds, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } }), argumentProblems({ windowSeconds: num }, { windowSeconds }));
   }
 
   /** Never scale down automatically (members that hold caches or connections); scale up as usual. */
