@@ -75,25 +75,29 @@ function countKinds(text: string): number {
   return text.match(/^kind: /gm)?.length ?? 0;
 }
 
-/** A cdk8s project folder: a cdk8s.yaml running `app`, with the CLI's scratch output as in the repository's. */
-function cdk8sProject(dir: string, app: string): string {
+/** A cdk8s project folder: a cdk8s.yaml running `node <app...>`, with the CLI's scratch output as in the repository's. */
+function cdk8sProject(dir: string, app: string[]): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(app)}\noutput: .cdk8s-out\n`);
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${app.map((a) => JSON.stringify(a)).join(' ')}\noutput: .cdk8s-out\n`);
   return dir;
 }
 
+/** An entry point of build/ as the repository's cdk8s.yaml runs one: through scripts/app.js (its bundle, with a code cache). */
+const appOf = (entry: string) => [path.join(ROOT, 'scripts', 'app.js'), entry];
+
 /**
  * The library, as `npm run synth` runs it: the real `cdk8s synth` CLI (without npx) running
- * build/bench/fleet-main.js, which writes `dist/` of its project folder. `fresh`: a new project
+ * build/bench/fleet-main.js as the repository's cdk8s.yaml runs its app (scripts/app.js), which
+ * writes `dist/` of its project folder. `fresh`: a new project
  * (no dist/ yet, as in a clean checkout without it); else over the previous run's output (dist/ is
  * committed, so this is what CI and developers run: only changed files are written). `direct`:
- * the app alone (`node build/bench/fleet-main.js`), without the CLI, over its previous output.
+ * the app alone (`node scripts/app.js bench/fleet-main`), without the CLI, over its previous output.
  * Fresh folders are deleted only after all runs of a size: deleting thousands of files just before
  * a run slows this disk's writes down by several times, which is the deletion's cost, not the synth's.
  */
 function cdk8sRenderer(n: number, dir: string, mode: 'previous' | 'fresh' | 'direct'): Renderer & { cleanUp(): void } {
   let runs = 0;
-  const app = path.join(ROOT, 'build', 'bench', 'fleet-main.js');
+  const app = appOf('bench/fleet-main');
   const project = () => path.join(dir, mode === 'fresh' ? `cli-fresh-${runs}` : mode === 'direct' ? 'direct' : 'cli-previous');
   const outdir = () => path.join(project(), 'dist');
   const files = (env: string) => fs.readdirSync(path.join(outdir(), env)).flatMap((app) => fs.readdirSync(path.join(outdir(), env, app)).map((f) => path.join(outdir(), env, app, f)));
@@ -111,7 +115,7 @@ function cdk8sRenderer(n: number, dir: string, mode: 'previous' | 'fresh' | 'dir
       if (mode === 'fresh') runs++;
       if (mode === 'direct') {
         fs.mkdirSync(project(), { recursive: true });
-        return measure(process.execPath, [app], { cwd: project(), env: { FLEET_SIZE: String(n) } });
+        return measure(process.execPath, app, { cwd: project(), env: { FLEET_SIZE: String(n) } });
       }
       return measure(CDK8S, SYNTH, { cwd: cdk8sProject(project(), app), env: { FLEET_SIZE: String(n) } });
     },
@@ -199,9 +203,9 @@ interface StartupRow {
 async function shippedStacks(reps: number): Promise<StartupRow[]> {
   const dir = path.join(WORK, 'shipped');
   fs.rmSync(dir, { recursive: true, force: true });
-  const stacks = cdk8sProject(path.join(dir, 'stacks'), path.join(ROOT, 'build', 'apps', 'main.js'));
+  const stacks = cdk8sProject(path.join(dir, 'stacks'), appOf('apps/main'));
   fs.cpSync(path.join(ROOT, 'dist'), path.join(stacks, 'dist'), { recursive: true });
-  const empty = cdk8sProject(path.join(dir, 'empty'), path.join(ROOT, 'build', 'bench', 'empty-app.js'));
+  const empty = cdk8sProject(path.join(dir, 'empty'), [path.join(ROOT, 'build', 'bench', 'empty-app.js')]);
   const runs: [string, () => Promise<Measurement>][] = [
     ['cdk8s synth (CLI), shipped stacks over dist/', () => measure(CDK8S, SYNTH, { cwd: stacks })],
     ['cdk8s synth (CLI), empty app', () => measure(CDK8S, SYNTH, { cwd: empty })],

@@ -9,8 +9,8 @@ import { OutputLock } from '../lib/core/output-lock';
 import { ensureBuilt, ROOT, stamps, synth } from './support/cli-project';
 
 // `npm run synth` as a developer runs it: the real `cdk8s synth` CLI with the project's cdk8s.yaml,
-// in a temporary git repository holding a copy of the committed dist/ (and links to build/ and
-// node_modules/). Changes to the app are made by a module preloaded into the app's node process
+// in a temporary git repository holding a copy of the committed dist/ (and links to build/,
+// node_modules/ and scripts/). Changes to the app are made by a module preloaded into the app's node process
 // (`--app "node -r <change.js> build/apps/main.js"`), as an edit of a stack would.
 
 const CHANGE = `
@@ -57,11 +57,11 @@ describe('npm run synth through the real cdk8s CLI', () => {
     fs.mkdirSync(repo);
     for (const f of ['cdk8s.yaml', '.gitignore']) fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
     fs.cpSync(path.join(ROOT, 'dist'), dist, { recursive: true });
-    for (const d of ['build', 'node_modules']) fs.symlinkSync(path.join(ROOT, d), path.join(repo, d));
+    for (const d of ['build', 'node_modules', 'scripts']) fs.symlinkSync(path.join(ROOT, d), path.join(repo, d));
     fs.writeFileSync(path.join(work, 'change.js'), CHANGE);
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, stdio: 'ignore' });
     git('init', '-q');
-    fs.appendFileSync(path.join(repo, '.git', 'info', 'exclude'), 'build\nnode_modules\n');
+    fs.appendFileSync(path.join(repo, '.git', 'info', 'exclude'), 'build\nnode_modules\nscripts\n');
     git('add', '.');
     git('commit', '-q', '-m', 'dist as committed');
   }, 120_000);

@@ -38,7 +38,7 @@ describe('a fleet synth through the real cdk8s CLI, killed and run concurrently'
 
   beforeAll(() => {
     ensureBuilt();
-    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(ROOT, 'build', 'bench', 'fleet-main.js')}\noutput: .cdk8s-out\n`);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(ROOT, 'scripts', 'app.js')} bench/fleet-main\noutput: .cdk8s-out\n`);
     const first = synth(project, [], OLD);
     expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: expect.stringContaining(`dist/prod: ${(SIZE * 6 + 2)} written`) });
     oldTree = tree(dist);

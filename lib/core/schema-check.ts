@@ -96,8 +96,12 @@ let gvk: Record<string, string> | undefined;
  * pre-parses all of a module: the kinds the library emits, the audit Policy and the custom-resource
  * envelope (~1 MB, ~17 ms to load), and the other kinds of the schema (loaded when one is met).
  * Together they hold every validator key, so a kind in neither is not a Kubernetes 1.27 kind.
+ * Required by literal paths, so that scripts/bundle.js finds them (and leaves them files).
  */
-const PRECOMPILED = ['./schema/validators', './schema/validators-more'] as const;
+const PRECOMPILED = [
+  { name: '/schema/validators', load: () => require('./schema/validators') },
+  { name: '/schema/validators-more', load: () => require('./schema/validators-more') },
+] as const;
 /** Per module of {@link PRECOMPILED}: loaded, null when absent, undefined until first needed. */
 let precompiled: (Validators | null | undefined)[] = [undefined, undefined];
 
@@ -108,9 +112,9 @@ let precompiled: (Validators | null | undefined)[] = [undefined, undefined];
 function precompiledModule(index: number): Validators | null {
   if (precompiled[index] === undefined) {
     try {
-      precompiled[index] = require(PRECOMPILED[index]) as Validators;
+      precompiled[index] = PRECOMPILED[index].load() as Validators;
     } catch (e: any) {
-      if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes(PRECOMPILED[index].slice(1))) throw e;
+      if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes(PRECOMPILED[index].name)) throw e;
       precompiled[index] = null;
     }
   }

@@ -78,7 +78,7 @@ export function stamps(dir: string): Map<string, string> {
   return out;
 }
 
-/** Compiles the project (tsc -p .) when the compiled app is older than a source file, as `npm test` does first. */
+/** Builds the project (`npm run build`: tsc, validators, bundles) when the compiled app is older than a source file, as `npm test` does first. */
 export function ensureBuilt(): void {
   const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
     .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs))
@@ -87,6 +87,6 @@ export function ensureBuilt(): void {
   const built = folders.map((d) => path.join(ROOT, 'build', d));
   const sources = Math.max(...folders.map((d) => newest(path.join(ROOT, d))));
   if (!built.every((d) => fs.existsSync(d)) || Math.max(...built.map(newest)) < sources) {
-    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: ROOT, stdio: 'ignore' });
+    spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }
 }
