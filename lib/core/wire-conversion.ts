@@ -17,7 +17,7 @@ export function wireJson(type: Function, props: Record<string, unknown>): any {
   // The object's props carry apiVersion and kind too, which the conversion leaves to the GVK.
   const gvk = ('apiVersion' in props ? 1 : 0) + ('kind' in props ? 1 : 0);
   try {
-    return { ...(type as any).GVK, ...struct(props, target, gvk) };
+    return struct(props, target, { ...(type as any).GVK }, gvk);
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
@@ -113,13 +113,12 @@ function classify(wire: string, expression: string): Field | undefined {
 }
 
 /**
- * `toJson_<Type>(value)` for a sanitized value: its declared fields in their order. Sanitized
- * objects have no undefined values, so one with fewer declared fields than keys (less the
- * `dropped` ones the caller knows of) has others, which the generated code would drop.
+ * `toJson_<Type>(value)` for a sanitized value, added to `out`: its declared fields in their
+ * order. Sanitized objects have no undefined values, so one with fewer declared fields than keys
+ * (less the `dropped` ones the caller knows of) has others, which the generated code would drop.
  */
-function struct(value: unknown, fields: Table, dropped = 0): Record<string, unknown> {
+function struct(value: unknown, fields: Table, out: Record<string, unknown> = {}, dropped = 0): Record<string, unknown> {
   if (!isMap(value)) throw BAIL;
-  const out: Record<string, unknown> = {};
   let found = 0;
   for (const field of fields) {
     const v = value[field.prop];
@@ -127,7 +126,10 @@ function struct(value: unknown, fields: Table, dropped = 0): Record<string, unkn
     found++;
     out[field.wire] = convert(v, field);
   }
-  if (found + dropped !== Object.keys(value).length) throw BAIL;
+  // Counted without Object.keys' array: sanitized objects inherit no enumerable keys.
+  let keys = 0;
+  for (const _ in value) keys++;
+  if (found + dropped !== keys) throw BAIL;
   return out;
 }
 
