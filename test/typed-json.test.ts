@@ -6,7 +6,7 @@ import { createPlatform } from '../apps/platform';
 import { AppChart } from '../lib';
 import { leaveEnvironmentToPlatform } from '../lib/core/platform-environments';
 import { resolvedProps, typedJson } from '../lib/core/typed-json';
-import { wireJson } from '../lib/core/wire-conversion';
+import { fieldsOf, wireJson } from '../lib/core/wire-conversion';
 
 // The synth renders cdk8s-plus-27's typed objects in one pass (lib/core/typed-json.ts). Whatever
 // it renders must be exactly what the object's own toJson() renders, key order included.
@@ -160,6 +160,36 @@ describe('typedJson', () => {
     // The class drops what it does not know, and reads a non-union at a union position as nothing.
     expect(unknown.toJson()).not.toHaveProperty('bogus');
     expect(notUnion.toJson().spec.ports[0]).toEqual({ port: 80 });
+  });
+
+  test('reads the generated conversions as a bundler prints them again', () => {
+    // As esbuild (a synth bundle) prints cdk8s-plus-27's code: double quotes, `void 0`, fewer parentheses.
+    const printed = (source: string) => new Function(`return ${source}`)();
+    const requirements = printed(`function toJson_ResourceRequirements(obj) {
+      if (obj === void 0) {
+        return void 0;
+      }
+      const result = {
+        "claims": obj.claims?.map((y) => toJson_ResourceClaim(y)),
+        "limits": obj.limits === void 0 ? void 0 : Object.entries(obj.limits).reduce((r, i) => i[1] === void 0 ? r : { ...r, [i[0]]: i[1]?.value }, {}),
+        "requests": obj.requests === void 0 ? void 0 : Object.entries(obj.requests).reduce((r, i) => i[1] === void 0 ? r : { ...r, [i[0]]: i[1]?.value }, {})
+      };
+      return Object.entries(result).reduce((r, i) => i[1] === void 0 ? r : { ...r, [i[0]]: i[1] }, {});
+    }`);
+    expect(fieldsOf(requirements, 'ResourceRequirements')).toEqual(fieldsOf((k8s as any).toJson_ResourceRequirements, 'ResourceRequirements'));
+    expect(fieldsOf(requirements, 'ResourceRequirements')).toHaveLength(3);
+
+    const configMap = printed(`class _KubeConfigMap {
+      static manifest(props = {}) {
+        return {
+          ..._KubeConfigMap.GVK,
+          ...toJson_KubeConfigMapProps(props)
+        };
+      }
+    }`);
+    configMap.GVK = k8s.KubeConfigMap.GVK;
+    const props = { metadata: { name: 'cm' }, data: { a: 'b' } };
+    expect(wireJson(configMap, props)).toEqual(k8s.KubeConfigMap.manifest(props));
   });
 
   test('renders cdk8s-plus-27 constructs as their toJson()', () => {

@@ -25,9 +25,9 @@ export function wireJson(type: Function, props: Record<string, unknown>): any {
 }
 
 /** How a field's value is converted, as the generated code writes it. */
-type Kind = 'value' | 'struct' | 'structs' | 'list' | 'union' | 'map' | 'structMap' | 'unionMap' | 'listMap' | 'date';
+export type Kind = 'value' | 'struct' | 'structs' | 'list' | 'union' | 'map' | 'structMap' | 'unionMap' | 'listMap' | 'date';
 
-interface Field {
+export interface Field {
   readonly wire: string;
   readonly prop: string;
   readonly kind: Kind;
@@ -36,37 +36,49 @@ interface Field {
 }
 
 /** A type's fields in their declared order, which is the order of its JSON keys. */
-type Table = readonly Field[];
+export type Table = readonly Field[];
 
 /** Thrown when a value is not what the conversion expects; `manifest` renders it instead. */
 const BAIL = Symbol('bail');
 const tables = new Map<string, Table | null>();
 const targets = new Map<Function, Table | null>();
 
+/**
+ * The generated code as read here, whether as tsc printed it or as a bundler (esbuild) prints it
+ * again: without comments, spaces or `void 0`, one entry a line, grouping parentheses optional.
+ */
+function compact(source: string): string {
+  return source.replace(/\/\/[^\n]*/g, '').replace(/\bvoid 0\b/g, 'undefined').replace(/[ \t]+/g, '');
+}
+
+/** `Object.entries(...).reduce(...)` leaving out undefined values, with `value` as each kept value. */
+const withoutUndefined = (entries: string, value: string) =>
+  `Object\\.entries\\(${entries}\\)\\.reduce\\(\\(r,i\\)=>\\(?i\\[1\\]===undefined\\)?\\?r:\\(?\\{\\.\\.\\.r,\\[i\\[0\\]\\]:${value}\\}\\)?,\\{\\}\\)`;
+/** A map field: undefined, or its entries converted by `value`. */
+const map = (value: string) => new RegExp(`^\\(?\\(?obj\\.(\\w+)\\)?===undefined\\)?\\?undefined:\\(?${withoutUndefined('obj\\.\\1', value)}\\)?$`);
+
 /** Each entry of a `toJson_<Type>` result: `'wireKey': expression,`, the expression read by the patterns below. */
-const ENTRY = /^'([^']+)': (.+),$/;
-const X = '\\(obj\\.(\\w+)\\) === undefined\\) \\? undefined : \\(Object\\.entries\\(obj\\.\\1\\)\\.reduce\\(\\(r, i\\) => \\(i\\[1\\] === undefined\\) \\? r : \\(\\{ \\.\\.\\.r, \\[i\\[0\\]\\]: ';
-const MAP_END = ' \\}\\), \\{\\}\\)\\)';
+const ENTRY = /^(['"])([^'"]+)\1:(.+?),?$/;
 const PATTERNS: ReadonlyArray<[Kind, RegExp]> = [
   ['value', /^obj\.(\w+)$/],
   ['struct', /^toJson_(\w+)\(obj\.(\w+)\)$/],
-  ['structs', /^obj\.(\w+)\?\.map\(y => toJson_(\w+)\(y\)\)$/],
-  ['list', /^obj\.(\w+)\?\.map\(y => y\)$/],
+  ['structs', /^obj\.(\w+)\?\.map\(\(?y\)?=>toJson_(\w+)\(y\)\)$/],
+  ['list', /^obj\.(\w+)\?\.map\(\(?y\)?=>y\)$/],
   ['union', /^obj\.(\w+)\?\.value$/],
   ['date', /^obj\.(\w+)\?\.toISOString\(\)$/],
-  ['map', new RegExp(`^\\(${X}i\\[1\\]${MAP_END}$`)],
-  ['structMap', new RegExp(`^\\(${X}toJson_(\\w+)\\(i\\[1\\]\\)${MAP_END}$`)],
-  ['unionMap', new RegExp(`^\\(${X}i\\[1\\]\\?\\.value${MAP_END}$`)],
-  ['listMap', new RegExp(`^\\(${X}i\\[1\\]\\?\\.map\\(y => y\\)${MAP_END}$`)],
+  ['map', map('i\\[1\\]')],
+  ['structMap', map('toJson_(\\w+)\\(i\\[1\\]\\)')],
+  ['unionMap', map('i\\[1\\]\\?\\.value')],
+  ['listMap', map('i\\[1\\]\\?\\.map\\(\\(?y\\)?=>y\\)')],
 ];
-const FUNCTION = /^function toJson_(\w+)\(obj\) \{\s*if \(obj === undefined\) \{\s*return undefined;\s*\}\s*const result = \{([^]*)\};\s*\/\/ filter undefined values\s*return Object\.entries\(result\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: i\[1\] \}\), \{\}\);\s*\}$/;
-const MANIFEST = /^manifest\(props(?: = \{\})?\) \{\s*return \{\s*\.\.\.(\w+)\.GVK,\s*\.\.\.toJson_(\w+)\(props\),\s*\};\s*\}$/;
+const FUNCTION = new RegExp(`^functiontoJson_(\\w+)\\(obj\\)\\{\\s*if\\(obj===undefined\\)\\{\\s*returnundefined;\\s*\\}\\s*constresult=\\{([^]*)\\};\\s*return${withoutUndefined('result', 'i\\[1\\]')};\\s*\\}$`);
+const MANIFEST = /^manifest\(props(?:=\{\})?\)\{\s*return\{\s*\.\.\.([\w$]+)\.GVK,\s*\.\.\.toJson_(\w+)\(props\),?\s*\};\s*\}$/;
 
 /** The props type whose conversion `type.manifest` is, when it is `{ ...Type.GVK, ...toJson_<Props>(props) }`. */
 function manifestTarget(type: Function): Table | undefined {
   let target = targets.get(type);
   if (target === undefined) {
-    const m = MANIFEST.exec(String((type as any).manifest));
+    const m = MANIFEST.exec(compact(String((type as any).manifest)));
     const fields = m && m[1] === type.name && typeof (type as any).GVK === 'object' ? table(m[2]) : undefined;
     target = fields && !fields.some((f) => f.prop === 'apiVersion' || f.prop === 'kind') ? fields : null;
     targets.set(type, target);
@@ -78,20 +90,21 @@ function manifestTarget(type: Function): Table | undefined {
 function table(name: string): Table | undefined {
   let fields = tables.get(name);
   if (fields === undefined) {
-    fields = parse((k8s as any)[`toJson_${name}`], name);
+    fields = fieldsOf((k8s as any)[`toJson_${name}`], name);
     tables.set(name, fields);
   }
   return fields ?? undefined;
 }
 
-function parse(fn: unknown, name: string): Table | null {
+/** The fields of a generated `toJson_<name>` function, or null if it is written otherwise. */
+export function fieldsOf(fn: unknown, name: string): Table | null {
   if (typeof fn !== 'function') return null;
-  const m = FUNCTION.exec(fn.toString());
+  const m = FUNCTION.exec(compact(fn.toString()));
   if (!m || m[1] !== name) return null;
   const fields: Field[] = [];
-  for (const line of m[2].split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+  for (const line of m[2].split('\n').filter((l) => l !== '')) {
     const entry = ENTRY.exec(line);
-    const field = entry && classify(entry[1], entry[2]);
+    const field = entry && classify(entry[2], entry[3]);
     if (!field) return null;
     fields.push(field);
   }
