@@ -1,12 +1,14 @@
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { wireJson } from './wire-conversion';
 
 /**
  * `toJson()` of a cdk8s-plus-27 `k8s.Kube*` object in one pass over its props, for the synth's
  * hot path. cdk8s renders an object in three passes: `resolve` (which looks up the App and copies
  * the key path at every value), `sanitizeValue` (drop empty values, sort keys) and the class's
  * typed conversion. Here the first two are one walk with the same rules, and the typed conversion
- * is the class's own (`KubeX.manifest`, which is what `KubeX.toJson` applies to the resolved props).
+ * is the class's own (`KubeX.manifest`, which is what `KubeX.toJson` applies to the resolved props),
+ * done without its allocation by `wireJson` where that knows the class and the values.
  *
  * Returns undefined, and the caller renders the object the usual way (`render`, the object's own
  * `toJson`), for anything else: other classes, Apps with their own resolvers, values outside the
@@ -21,13 +23,8 @@ export function typedJson(apiObject: ApiObject, render: () => any): any {
   if (typeof props !== 'object' || props === null) return undefined;
   let json: any;
   try {
-    const resolved = walk({ ...props, metadata: metadataJson(apiObject) });
-    // As ApiObject.toJson: apiVersion, kind and metadata first.
-    const ordered: Record<string, unknown> = {};
-    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(resolved)]) {
-      if (key in resolved) ordered[key] = resolved[key];
-    }
-    json = type.manifest(ordered);
+    const resolved = resolvedProps(apiObject);
+    json = wireJson(type, resolved) ?? type.manifest(ordered(resolved));
   } catch {
     // An unusual value, or a failing producer: cdk8s renders it, with its own error messages.
     return undefined;
@@ -42,7 +39,21 @@ export function typedJson(apiObject: ApiObject, render: () => any): any {
   return json;
 }
 
-interface KubeClass {
+/** The object's props, metadata included, as resolved and sanitized: what its typed conversion applies to. */
+export function resolvedProps(apiObject: ApiObject): Record<string, unknown> {
+  return walk({ ...(apiObject as any).props, metadata: metadataJson(apiObject) });
+}
+
+/** The props as ApiObject.toJson passes them to `manifest`: apiVersion, kind and metadata first. */
+function ordered(resolved: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(resolved)]) {
+    if (key in resolved) out[key] = resolved[key];
+  }
+  return out;
+}
+
+interface KubeClass extends Function {
   manifest(props: unknown): any;
 }
 
