@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { toolPath } from '../test/support/k8s-tools';
 import { FLEET_ENVIRONMENTS, fleetPlatform, serviceName } from './fleet';
 import { writeHelmChart } from './helm-chart';
@@ -82,8 +82,20 @@ function cdk8sProject(dir: string, app: string[]): string {
   return dir;
 }
 
-/** An entry point of build/ as the repository's cdk8s.yaml runs one: through scripts/app.js (its bundle, with a code cache). */
-const appOf = (entry: string) => [path.join(ROOT, 'scripts', 'app.js'), entry];
+/**
+ * The arguments of `node` for an entry point of build/, as the repository's cdk8s.yaml runs its app
+ * (`app: node [flags] scripts/app.js apps/main`), with `entry` for apps/main: the bench runs what
+ * `npm run synth` runs, node flags included.
+ */
+function appOf(entry: string): string[] {
+  const app = String(parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app);
+  const argv = app.trim().split(/\s+/);
+  const at = argv.indexOf('scripts/app.js');
+  if (argv[0] !== 'node' || at < 0 || argv[at + 1] !== 'apps/main' || argv.length !== at + 2) {
+    throw new Error(`cdk8s.yaml: app is "${app}"; the bench expects "node [flags] scripts/app.js apps/main"`);
+  }
+  return [...argv.slice(1, at), path.join(ROOT, 'scripts', 'app.js'), entry];
+}
 
 /**
  * The library, as `npm run synth` runs it: the real `cdk8s synth` CLI (without npx) running
