@@ -40,7 +40,10 @@ export class YamlWriter {
   private map(obj: Record<string, unknown>, indent: string, first: string): string {
     let out = '';
     let lead = first;
-    for (const key of Object.keys(obj)) {
+    // for-in lists the own keys in Object.keys' order, without an array per map; plainObject
+    // made sure the prototype is Object.prototype or null, whose keys are skipped if enumerable.
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       out += lead + keyScalar(key) + ':' + this.value(obj[key], indent);
       lead = indent;
     }
