@@ -184,10 +184,11 @@ export class AppChart extends Chart {
   }
 }
 
+/** Runs for every construct of a synth: reads the labels by key, without Object.entries' pairs. */
 function addMissingLabels(metadata: ApiObjectMetadataDefinition, labels: Record<string, string>): void {
-  for (const [key, value] of Object.entries(labels)) {
+  for (const key of Object.keys(labels)) {
     if (metadata.getLabel(key) === undefined) {
-      metadata.addLabel(key, value);
+      metadata.addLabel(key, labels[key]);
     }
   }
 }
