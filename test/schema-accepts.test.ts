@@ -89,6 +89,9 @@ describe('accepts', () => {
       loose: z.object({ a: z.string() }),
     });
     expect(accepts(schema, { name: 'n', port: 80, kind: 'a', items: [{ x: 'x' }], fn: () => 1, loose: { a: '', b: 1 } })).toBe(true);
+    const tagged = z.discriminatedUnion('k', [z.strictObject({ k: z.literal('a'), a: z.string() }), z.strictObject({ k: z.enum(['b', 'c']) })]);
+    expect(accepts(tagged, { k: 'a', a: '' })).toBe(true);
+    expect(accepts(tagged, { k: 'c' })).toBe(true);
     expect(accepts(schema, { name: 'n', port: 'http', on: undefined, kind: 'b', labels: { a: 'b' }, items: [], fn: () => 1, loose: { a: '' } })).toBe(true);
   });
 
@@ -110,6 +113,9 @@ describe('accepts', () => {
     ['a default', z.string().default('x'), undefined],
     ['a transform', z.string().transform((s) => s.length), 'abc'],
     ['a nullable', z.string().nullable(), null],
+    ['a value two options of an exclusive union take', z.xor([z.string(), z.string().optional()]), 'a'],
+    ['an unknown tag of a discriminated union', z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.strictObject({ k: z.literal('b') })]), { k: 'c' }],
+    ['a discriminated union\'s value its tag\'s option refuses', z.discriminatedUnion('k', [z.object({ k: z.literal('a'), a: z.string() }), z.object({ k: z.enum(['b', 'c']) })]), { k: 'a' }],
   ])('leaves %s to zod', (_what, schema, value) => {
     expect(accepts(schema, value)).toBe(false);
   });

@@ -38,6 +38,9 @@ export function accepts(schema: z.core.$ZodType, value: unknown): boolean {
       }
       return true;
     case 'union':
+      if (def.discriminator !== undefined) return acceptsDiscriminated(def, value);
+      // An exclusive union (also type 'union') takes exactly one option, not any.
+      if (def.inclusive === false) return false;
       for (const option of def.options) {
         if (accepts(option, value)) return true;
       }
@@ -49,6 +52,20 @@ export function accepts(schema: z.core.$ZodType, value: unknown): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * A discriminated union parses with the one option whose discriminator values hold the value's
+ * (zod refuses a value two options share), so only that option may accept it.
+ */
+function acceptsDiscriminated(def: any, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const tag = (value as Record<string, unknown>)[def.discriminator];
+  if (tag === undefined) return false;
+  for (const option of def.options) {
+    if (option._zod.propValues?.[def.discriminator]?.has(tag)) return accepts(option, value);
+  }
+  return false;
 }
 
 function acceptsObject(def: any, value: unknown): boolean {
