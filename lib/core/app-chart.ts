@@ -184,10 +184,11 @@ export class AppChart extends Chart {
   }
 }
 
+/** Runs for every construct of a synth: reads the labels by key, without Object.entries' pairs. */
 function addMissingLabels(metadata: ApiObjectMetadataDefinition, labels: Record<string, string>): void {
-  for (const [key, value] of Object.entries(labels)) {
+  for (const key of Object.keys(labels)) {
     if (metadata.getLabel(key) === undefined) {
-      metadata.addLabel(key, value);
+      metadata.addLabel(key, labels[key]);
     }
   }
 }
@@ -250,7 +251,10 @@ export function labelProblems(field: string, labels: Record<string, string>): Pr
   return problems;
 }
 
-/** Label keys and values found valid: every object of a fleet carries the same few thousand. */
+/**
+ * Label keys (and annotation keys: the same grammar) and label values found valid: every object
+ * of a fleet carries the same few thousand.
+ */
 const validLabelKeys = new Set<string>();
 const validLabelValues = new Set<string>();
 
@@ -264,8 +268,16 @@ export const MAX_ANNOTATION_BYTES = 256 * 1024;
 
 /** The problems of an annotation set: key grammar, and the total size the API server accepts. */
 export function annotationProblems(field: string, annotations: Record<string, string>): Problem[] {
-  const problems = Object.keys(annotations).flatMap((key) => Names.qualifiedName(`${field}.${key}`, key));
-  const bytes = Object.entries(annotations).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  const problems: Problem[] = [];
+  let bytes = 0;
+  for (const key of Object.keys(annotations)) {
+    if (!validLabelKeys.has(key)) {
+      const keyProblems = Names.qualifiedName(`${field}.${key}`, key);
+      if (keyProblems.length) problems.push(...keyProblems);
+      else remember(validLabelKeys, key);
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(String(annotations[key]));
+  }
   if (bytes > MAX_ANNOTATION_BYTES) {
     problems.push({ field, value: `${bytes} bytes`, message: `are larger than the ${MAX_ANNOTATION_BYTES} bytes the API server accepts`, fix: 'move large content into a ConfigMap and refer to it' });
   }

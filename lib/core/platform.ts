@@ -349,17 +349,30 @@ function renderObject(apiObject: ApiObject, constructPath: string, problems: str
 
 /** Label and annotation problems of an object's metadata and of its pod template's. */
 function metadataProblems(object: any): Problem[] {
-  const metadata: [string, any][] = [
-    ['metadata', object.metadata],
-    ['spec.template.metadata', object.spec?.template?.metadata],
-    ['spec.jobTemplate.spec.template.metadata', object.spec?.jobTemplate?.spec?.template?.metadata],
-  ];
-  // A template label equal to the object's own is reported once, on the object.
-  const own: Record<string, unknown> = object.metadata?.labels ?? {};
-  return metadata.flatMap(([field, m], i) => (m && typeof m === 'object' ? [
-    ...labelProblems(`${field}.labels`, i === 0 ? m.labels ?? {} : Object.fromEntries(Object.entries(m.labels ?? {}).filter(([k, v]) => own[k] !== v)) as Record<string, string>),
-    ...annotationProblems(`${field}.annotations`, m.annotations ?? {}),
-  ] : []));
+  const problems: Problem[] = [];
+  const own: Record<string, unknown> | undefined = object.metadata?.labels;
+  metadataSetProblems(problems, 'metadata', object.metadata);
+  metadataSetProblems(problems, 'spec.template.metadata', object.spec?.template?.metadata, own ?? {});
+  metadataSetProblems(problems, 'spec.jobTemplate.spec.template.metadata', object.spec?.jobTemplate?.spec?.template?.metadata, own ?? {});
+  return problems;
+}
+
+/**
+ * Adds the problems of one metadata's labels and annotations; with `own`, a label equal to the
+ * object's own is left out (reported once, on the object). Runs for every object: builds no
+ * intermediate lists.
+ */
+function metadataSetProblems(problems: Problem[], field: string, m: any, own?: Record<string, unknown>): void {
+  if (!m || typeof m !== 'object') return;
+  let labels: Record<string, string> = m.labels ?? {};
+  if (own) {
+    const differing: Record<string, string> = Object.create(null); // a key `__proto__` stays a key
+    for (const key of Object.keys(labels)) {
+      if (own[key] !== labels[key]) differing[key] = labels[key];
+    }
+    labels = differing;
+  }
+  problems.push(...labelProblems(`${field}.labels`, labels), ...annotationProblems(`${field}.annotations`, m.annotations ?? {}));
 }
 
 /** The construct's validation messages; a validation that fails is a problem too, not a crash. */

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { addProblems, formatProblem, Problem } from './problem';
+import { accepts } from './schema-accepts';
 
 /**
  * Runtime checks of what constructs and factories are given. The library is called from plain
@@ -29,6 +30,7 @@ export class ProblemError extends Error {
  * @internal
  */
 export function schemaProblems(schema: z.ZodType, input: unknown, prefix = '', root = 'props'): Problem[] {
+  if (accepts(schema, input)) return [];
   const result = schema.safeParse(input, parseOptions(schema));
   if (result.success) return [];
   return result.error.issues.flatMap((issue) => issueProblems(issue, schema, input, prefix)).map((p) => (p.field === 'props' ? { ...p, field: root } : p));

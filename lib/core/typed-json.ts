@@ -81,16 +81,40 @@ function hasDefaultResolvers(apiObject: ApiObject): boolean {
 function metadataJson(apiObject: ApiObject): any {
   const m = apiObject.metadata as any;
   // Its fields as cdk8s 2.70 keeps them; another layout is rendered by cdk8s.
-  if (typeof m._additionalAttributes !== 'object' || typeof m.labels !== 'object' || typeof m.annotations !== 'object') return apiObject.metadata.toJson();
+  const attributes = m._additionalAttributes;
+  if (typeof attributes !== 'object' || typeof m.labels !== 'object' || typeof m.annotations !== 'object') return apiObject.metadata.toJson();
+  // The attributes are the options the metadata was made from, in dictionary mode (cdk8s deletes
+  // a key): copied only when they hold more than the fields read below, as they rarely do.
+  if (attributes !== null && !onlyFieldsOf(attributes)) {
+    return walk({
+      ...attributes,
+      name: m.name,
+      namespace: m.namespace,
+      annotations: m.annotations,
+      finalizers: m.finalizers,
+      ownerReferences: m.ownerReferences,
+      labels: m.labels,
+    }, true);
+  }
+  // The same object, its keys in the order the walk sorts them to.
   return walk({
-    ...m._additionalAttributes,
-    name: m.name,
-    namespace: m.namespace,
     annotations: m.annotations,
     finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
     labels: m.labels,
+    name: m.name,
+    namespace: m.namespace,
+    ownerReferences: m.ownerReferences,
   }, true);
+}
+
+const METADATA_FIELDS = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
+
+/** Whether every enumerable key of the metadata's attributes is one of the fields it also has. */
+function onlyFieldsOf(attributes: object): boolean {
+  for (const key in attributes) {
+    if (!METADATA_FIELDS.has(key)) return false;
+  }
+  return true;
 }
 
 /**
@@ -119,7 +143,7 @@ function walk(value: any, dropEmpty = false): any {
   }
   const out: Record<string, unknown> = {};
   let empty = true;
-  for (const key of Object.keys(value).sort()) {
+  for (const key of sortedKeys(value)) {
     const v = walk(value[key], dropEmpty);
     if (v !== null && v !== undefined) {
       out[key] = v;
@@ -127,6 +151,27 @@ function walk(value: any, dropEmpty = false): any {
     }
   }
   return dropEmpty && empty ? undefined : out;
+}
+
+/**
+ * `Object.keys(value).sort()`, sorted in place by insertion for the small objects manifests are
+ * made of: `Array.prototype.sort` copies every array it sorts, and that copy was the synth's
+ * largest single source of garbage. Same order (UTF-16 code units, as the default comparison).
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    if (keys[j] <= key) continue;
+    do {
+      keys[j + 1] = keys[j];
+      j--;
+    } while (j >= 0 && keys[j] > key);
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** A number-or-string union as cdk8s's NumberStringUnionResolver sees it: not a plain object, with a `value`. */

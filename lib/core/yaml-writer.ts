@@ -33,14 +33,17 @@ export class YamlWriter {
       return doc.length ? this.seq(doc, '', '') : '[]\n';
     }
     const map = this.plainObject(doc);
-    return Object.keys(map).length ? this.map(map, '', '') : '{}\n';
+    return hasKeys(map) ? this.map(map, '', '') : '{}\n';
   }
 
   /** A non-empty block map whose keys start at `indent`; the first line starts with `first`. */
   private map(obj: Record<string, unknown>, indent: string, first: string): string {
     let out = '';
     let lead = first;
-    for (const key of Object.keys(obj)) {
+    // for-in lists the own keys in Object.keys' order, without an array per map; plainObject
+    // made sure the prototype is Object.prototype or null, whose keys are skipped if enumerable.
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       out += lead + keyScalar(key) + ':' + this.value(obj[key], indent);
       lead = indent;
     }
@@ -92,7 +95,7 @@ export class YamlWriter {
       this.visit(value);
       return value.length ? '' : '[]';
     }
-    return Object.keys(this.plainObject(value)).length ? '' : '{}';
+    return hasKeys(this.plainObject(value)) ? '' : '{}';
   }
 
   private plainObject(value: object): Record<string, unknown> {
@@ -106,6 +109,17 @@ export class YamlWriter {
     if (this.seen.has(value)) throw UNSUPPORTED;
     this.seen.add(value);
   }
+}
+
+/**
+ * Whether a plain object has an own enumerable string key: `Object.keys(obj).length > 0` without
+ * the list, for every map written (its keys are listed once more to write them).
+ */
+function hasKeys(obj: object): boolean {
+  for (const key in obj) {
+    if (Object.prototype.hasOwnProperty.call(obj, key)) return true;
+  }
+  return false;
 }
 
 /**
