@@ -65,10 +65,11 @@ export class ObjectIndex {
 
   // Lookup tables, so that rules stay linear in the number of objects (a fleet has thousands).
   private readonly byKind = new Map<string, PolicyObject[]>();
-  private readonly byId = new Map<string, PolicyObject>();
+  /** By kind, namespace and name, as strings: nested maps spare a joined key string per object and lookup. */
+  private readonly byId = new Map<string, Map<string, Map<string, PolicyObject>>>();
   private readonly podsByOwner = new Map<PolicyObject, PodRef[]>();
-  /** Pods by label key, then by namespace and value of that label; built per key on first use. */
-  private readonly podsByLabel = new Map<string, Map<string, PodRef[]>>();
+  /** Pods by label key, then by namespace, then by value of that label; built per key on first use. */
+  private readonly podsByLabel = new Map<string, Map<string, Map<string, PodRef[]>>>();
   /** Answers of {@link podsSelectedBy} for selectors of labels only: by the `matchLabels` object, then by namespace. */
   private readonly selected = new WeakMap<object, Map<string, readonly PodRef[]>>();
 
@@ -78,17 +79,18 @@ export class ObjectIndex {
   private constructor(public readonly objects: readonly PolicyObject[]) {
     const pods: PodRef[] = [];
     for (const o of objects) {
-      const own = podTemplatesOf(o);
-      if (own.length) {
-        this.podsByOwner.set(o, own);
-        pods.push(...own);
+      const own = podTemplateOf(o);
+      if (own) {
+        this.podsByOwner.set(o, [own]);
+        pods.push(own);
       }
       const kind = o.object.kind;
       const list = this.byKind.get(kind);
       if (list) list.push(o);
       else this.byKind.set(kind, [o]);
-      const id = objectId(kind, o.namespace, o.object.metadata?.name);
-      if (!this.byId.has(id)) this.byId.set(id, o);
+      const names = nested(nested(this.byId, String(kind)), String(o.namespace));
+      const name = String(o.object.metadata?.name);
+      if (!names.has(name)) names.set(name, o);
     }
     this.pods = pods;
   }
@@ -106,7 +108,7 @@ export class ObjectIndex {
 
   /** The object of a kind with a name in a namespace. */
   public find(kind: string, namespace: string, name: string): PolicyObject | undefined {
-    return this.byId.get(objectId(kind, namespace, name));
+    return this.byId.get(String(kind))?.get(String(namespace))?.get(String(name));
   }
 
   /** The pod templates of a namespace whose labels a selector matches. */
@@ -128,20 +130,21 @@ export class ObjectIndex {
 
   private select(namespace: string, selector: LabelSelector): PodRef[] {
     const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.podsLabelled(first[0]).get(objectId(first[0], namespace, first[1])) ?? [] : this.pods;
+    const candidates = first ? this.podsLabelled(first[0]).get(String(namespace))?.get(String(first[1])) ?? [] : this.pods;
     return candidates.filter((p) => p.owner.namespace === namespace && matchesSelector(selector, p.labels));
   }
 
-  private podsLabelled(key: string): Map<string, PodRef[]> {
+  private podsLabelled(key: string): Map<string, Map<string, PodRef[]>> {
     let index = this.podsByLabel.get(key);
     if (!index) {
       index = new Map();
       for (const p of this.pods) {
         if (!Object.prototype.hasOwnProperty.call(p.labels, key)) continue;
-        const id = objectId(key, p.owner.namespace, p.labels[key]);
-        const list = index.get(id);
+        const byValue = nested(index, String(p.owner.namespace));
+        const value = String(p.labels[key]);
+        const list = byValue.get(value);
         if (list) list.push(p);
-        else index.set(id, [p]);
+        else byValue.set(value, [p]);
       }
       this.podsByLabel.set(key, index);
     }
@@ -149,8 +152,11 @@ export class ObjectIndex {
   }
 }
 
-function objectId(kind: unknown, namespace: string, name: unknown): string {
-  return `${kind}\u0000${namespace}\u0000${name}`;
+/** The map under `key`, added when missing. */
+function nested<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let inner = map.get(key);
+  if (!inner) map.set(key, inner = new Map());
+  return inner;
 }
 
 /** A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, ReplicationController). */
@@ -211,29 +217,42 @@ export function declaredExternal(pod: { owner: PolicyObject; annotations?: Recor
 /** The kinds of reference that can be declared external. */
 export type ExternalKind = 'secrets' | 'configmaps' | 'serviceaccounts' | 'roles';
 
-function podTemplatesOf(owner: PolicyObject): PodRef[] {
+/** The pod template an object holds, if its kind has one (an object holds at most one). */
+function podTemplateOf(owner: PolicyObject): PodRef | undefined {
   const o = owner.object;
-  const ref = (field: string, template: any): PodRef[] => (template?.spec ? [{
+  switch (o.kind) {
+    case 'Pod': return podRef(owner, '', o);
+    case 'CronJob': return podRef(owner, 'spec.jobTemplate.spec.template', o.spec?.jobTemplate?.spec?.template);
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'ReplicationController': case 'Job':
+      return podRef(owner, 'spec.template', o.spec?.template);
+    default: return undefined;
+  }
+}
+
+function podRef(owner: PolicyObject, field: string, template: any): PodRef | undefined {
+  if (!template?.spec) return undefined;
+  return {
     owner,
     field,
     labels: template.metadata?.labels ?? {},
     annotations: template.metadata?.annotations ?? {},
     spec: template.spec,
     containers: containersOf(template.spec, field ? `${field}.spec.` : 'spec.'),
-  }] : []);
-  switch (o.kind) {
-    case 'Pod': return ref('', o);
-    case 'CronJob': return ref('spec.jobTemplate.spec.template', o.spec?.jobTemplate?.spec?.template);
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'ReplicationController': case 'Job':
-      return ref('spec.template', o.spec?.template);
-    default: return [];
-  }
+  };
 }
 
 /** Containers of a pod spec with their field paths: init, main and ephemeral. */
 export function containersOf(spec: any, prefix: string): ContainerRef[] {
-  const list = (key: string, init: boolean) => (Array.isArray(spec?.[key]) ? spec[key] : []).map((c: any, i: number) => ({ container: c ?? {}, field: `${prefix}${key}[${i}]`, init }));
-  return [...list('initContainers', true), ...list('containers', false), ...list('ephemeralContainers', true)];
+  const result: ContainerRef[] = [];
+  addContainers(result, spec?.initContainers, `${prefix}initContainers`, true);
+  addContainers(result, spec?.containers, `${prefix}containers`, false);
+  addContainers(result, spec?.ephemeralContainers, `${prefix}ephemeralContainers`, true);
+  return result;
+}
+
+function addContainers(result: ContainerRef[], list: unknown, field: string, init: boolean): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) result.push({ container: list[i] ?? {}, field: `${field}[${i}]`, init });
 }
 
 /**
