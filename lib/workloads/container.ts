@@ -248,23 +248,32 @@ export class Container {
       ...Names.dnsLabel(`${field}.name`, this.name),
       ...this.image.problems(`${field}.image`, environment.imagePolicy),
       ...this.resources.problems(`${field}.resources`),
-      ...Object.keys(this.env).flatMap((name) => Names.envVarName(`${field}.env.${name}`, name)),
-      ...Object.entries(this.env).flatMap(([name, value]) => (value instanceof EnvValue
-        ? value.problems(`${field}.env.${name}`)
-        : schemaProblems(EnvValueSchema, value, '', `${field}.env.${name}`))),
-      ...Object.entries(this.env).filter(([name, value]) => value instanceof EnvValue && value.looksLikeLiteralSecret(name)).map(([name]) => ({
+    ];
+    // Three passes over the variables, in this order: names, values, literal credentials.
+    const names = Object.keys(this.env);
+    for (const name of names) problems.push(...Names.envVarName(`${field}.env.${name}`, name));
+    for (const name of names) {
+      const value = this.env[name];
+      problems.push(...(value instanceof EnvValue ? value.problems(`${field}.env.${name}`) : schemaProblems(EnvValueSchema, value, '', `${field}.env.${name}`)));
+    }
+    for (const name of names) {
+      const value = this.env[name];
+      if (!(value instanceof EnvValue && value.looksLikeLiteralSecret(name))) continue;
+      problems.push({
         field: `${field}.env.${name}`,
         value: '<hidden>',
         message: 'is a literal, but the name suggests a credential: it would be written into the manifests',
         fix: 'read it from a Secret (EnvValue.fromSecret, ExistingSecret.env, ExternalSecret.env), or declare it EnvValue.nonSensitive() if it is not secret',
-      })),
+      });
+    }
+    problems.push(
       ...this.envClashes.map((name) => ({
         field: `${field}.env.${name}`,
         value: name,
         message: 'is set twice (by the container and by a pattern such as an ambassador, or by two patterns)',
         fix: 'remove one of the two definitions or let the pattern use another variable name',
       })),
-    ];
+    );
     this.ports.forEach((port, i) => {
       if (!Number.isInteger(port.number) || port.number < 1 || port.number > 65535) {
         problems.push({ field: `${field}.ports[${i}].number`, value: port.number, message: 'must be a port number 1-65535', fix: 'use the port the process listens on' });

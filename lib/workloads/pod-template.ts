@@ -335,13 +335,19 @@ export class PodTemplate {
   /** Every ConfigMap and Secret the pod reads: env keys, envFrom and volumes. */
   public configReferences(field = 'pod'): ConfigReference[] {
     const refs: ConfigReference[] = [];
-    const containers = [...this.initContainers.map((c, i) => [c, `${field}.initContainers[${i}]`] as const), ...this.containers.map((c, i) => [c, `${field}.containers[${i}]`] as const)];
-    for (const [c, path] of containers) {
-      for (const [name, value] of Object.entries(c.env)) {
-        if (value.ref) refs.push({ ...value.ref, field: `${path}.env.${name}` });
+    const add = (containers: readonly Container[], key: string) => {
+      for (let i = 0; i < containers.length; i++) {
+        const c = containers[i];
+        const path = `${field}.${key}[${i}]`;
+        for (const name of Object.keys(c.env)) {
+          const ref = c.env[name].ref;
+          if (ref) refs.push({ ...ref, field: `${path}.env.${name}` });
+        }
+        (c.props.envFrom ?? []).forEach((s, j) => refs.push({ kind: s.kind, name: s.name, field: `${path}.envFrom[${j}]` }));
       }
-      (c.props.envFrom ?? []).forEach((s, i) => refs.push({ kind: s.kind, name: s.name, field: `${path}.envFrom[${i}]` }));
-    }
+    };
+    add(this.initContainers, 'initContainers');
+    add(this.containers, 'containers');
     for (const v of this.allVolumes()) {
       if ((v.type !== 'configMap' && v.type !== 'secret') || v.refName === undefined) continue;
       const kind = v.type === 'configMap' ? 'ConfigMap' : 'Secret';
@@ -357,12 +363,19 @@ export class PodTemplate {
 
   /** Every volume of the pod: explicit ones, then the ones mounts bring, each once. */
   public allVolumes(): Volume[] {
+    // Asked for by the checks, the config hash and the rendering: no intermediate arrays.
     const seen = new Set<Volume>();
     const result: Volume[] = [];
-    for (const v of [...this.volumes, ...[...this.initContainers, ...this.containers].flatMap((c) => c.allMounts().map((m) => m.volume))]) {
+    const add = (v: Volume) => {
       if (!seen.has(v)) {
         seen.add(v);
         result.push(v);
+      }
+    };
+    this.volumes.forEach(add);
+    for (const containers of [this.initContainers, this.containers]) {
+      for (const c of containers) {
+        for (const m of c.allMounts()) add(m.volume);
       }
     }
     return result;
@@ -432,10 +445,13 @@ export class PodTemplate {
   /** Keys read from ConfigMaps and Secrets of the same app that do not hold them. */
   private referenceProblems(field: string): Problem[] {
     if (!this.scope) return [];
+    // Only references to a key are checked; most pods have none, and the sources take a walk of the chart.
+    const refs = this.configReferences(field).filter((ref) => ref.key !== undefined && !ref.optional);
+    if (!refs.length) return [];
     const sources = configSourcesOf(this.scope);
-    return this.configReferences(field).flatMap((ref) => {
+    return refs.flatMap((ref) => {
       const keys = sources.get(`${ref.kind}/${ref.name}`)?.keys;
-      if (ref.key === undefined || ref.optional || keys === undefined || keys.includes(ref.key)) return [];
+      if (keys === undefined || keys.includes(ref.key!)) return [];
       return [{
         field: ref.field,
         value: ref.key,
