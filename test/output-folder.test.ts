@@ -108,6 +108,15 @@ describe('OutputFolder', () => {
     for (const f of ['dev/app/a.yaml', INDEX]) expect(fs.statSync(path.join(dir, f)).mtime).toEqual(old);
   });
 
+  test('a file is unchanged only when it holds the content byte for byte, large or not', () => {
+    const large = `é${'x'.repeat(200_000)}\n`;
+    const files = { 'dev/a': 'same', 'dev/b': 'same', 'dev/c': 'same', 'dev/d': 'ünïcode', 'dev/e': large, 'dev/f': large, 'dev/g': '' };
+    update(files);
+    write({ 'dev/b': 'same plus', 'dev/c': 'sam', 'dev/f': `${large}x` });
+    expect(update(files)).toEqual([{ folder: 'dev', written: 3, unchanged: 4, removed: 0 }]);
+    for (const [f, c] of Object.entries(files)) expect(fs.readFileSync(path.join(dir, f), 'utf8')).toBe(c);
+  });
+
   test('writes each file to a temporary file in its folder, then renames it into place', () => {
     const renames: string[][] = [];
     mockOnRename = (from, to) => renames.push([path.relative(dir, from), path.relative(dir, to)]);

@@ -3,7 +3,7 @@ import * as lib from '../lib';
 // The package entry is the public API: consumers get constructs, value classes, the Platform and
 // the policy engine, not the synth machinery or the helpers constructs share.
 const INTERNAL = [
-  'YamlWriter', 'OutputFolder', 'RenderedJson', 'addProblems', 'labelProblems', 'configHash', 'configSourcesOf',
+  'YamlWriter', 'OutputFolder', 'RenderedJson', 'ConstructTree', 'addProblems', 'labelProblems', 'configHash', 'configSourcesOf',
   'parseQuantity', 'formatCpu', 'formatBytes', 'claimSpec', 'claimProblems', 'sizeProblems', 'accessModeProblems',
   'reclaimPolicyProblems', 'jobSpec', 'jobProblems', 'applyHighAvailability', 'HOSTNAME_TOPOLOGY_KEY',
   'repoUrlProblems', 'POD_SECURITY_EXCEPTION', 'isCatchAll', 'podSecurityProblems', 'matchesSelector', 'ObjectIndex',

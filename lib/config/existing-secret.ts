@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IConfigSource } from '../core/config-hash';
+import { ConstructTree } from '../core/construct-tree';
 import { EnvValue } from '../workloads/env-value';
 import { Names } from '../core/names';
 import { addProblems } from '../core/problem';
@@ -51,7 +52,7 @@ export class ExistingSecret extends SecretReference implements IConfigSource {
     addProblems(this, () => [
       ...Names.dnsSubdomain('name', this.name),
       ...(this.keys.length ? [] : [{ field: 'keys', value: [], message: 'declares no keys', fix: 'list the keys the Secret holds' }]),
-      ...chart.node.findAll()
+      ...ConstructTree.findAll(chart)
         .filter((c) => c !== this && (c as Partial<IConfigSource>).configKind === 'Secret' && (c as IConfigSource).name === this.name)
         .map((c) => ({
           field: 'name',

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadataDefinition, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { rollOnConfigChange } from './config-hash';
+import { ConstructTree } from './construct-tree';
 import { Environment } from './environment';
 import { patchAfterConversion } from './escape-hatch';
 import { strictSchemaProblems } from './schema-check';
@@ -152,7 +153,7 @@ export class AppChart extends Chart {
 
   /** Every API object of the chart, in construct-tree order. */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return ConstructTree.findAll(this).filter((c): c is ApiObject => c instanceof ApiObject);
   }
 
   /**
@@ -163,7 +164,7 @@ export class AppChart extends Chart {
    * patches apply after its typed conversion. Idempotent.
    */
   public applyStandardLabels(): void {
-    for (const c of this.node.findAll()) {
+    for (const c of ConstructTree.findAll(this)) {
       if (c instanceof ApiObject) {
         patchAfterConversion(c);
         addMissingLabels(c.metadata, this.labelsFor({ name: c.metadata.name ?? c.node.id }));

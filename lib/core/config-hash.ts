@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { AppChart } from './app-chart';
+import { ConstructTree } from './construct-tree';
 import { ConfigMap } from '../config/config-map';
 import { Annotations } from './labels';
 import { podConfigReferences } from '../policy/checks/pod-references';
@@ -53,7 +54,7 @@ function isConfigSource(c: IConstruct): c is IConfigSource {
 /** The ConfigMaps and Secrets of the app chart `scope` is in, by `Kind/name`. */
 export function configSourcesOf(scope: IConstruct): Map<string, ConfigSourceInfo> {
   const sources = new Map<string, ConfigSourceInfo>();
-  for (const c of AppChart.of(scope).node.findAll()) {
+  for (const c of ConstructTree.findAll(AppChart.of(scope))) {
     if (c instanceof ConfigMap) {
       // Hashed when asked for: the pods' reference checks read only the keys.
       const configMap = c;

@@ -105,8 +105,7 @@ export class OutputFolder {
     for (const [file, content] of files) {
       if (!isOutputPath(file)) throw new Error(`${file}: not a path the synth may write (relative, inside the output directory, not a bookkeeping file)`);
       if (!inScope(file)) throw new Error(`${file}: outside the folders this synth may change (${roots!.join(', ')})`);
-      const old = this.readGenerated(file, (f) => generated.has(f) && inScope(f) && !files.has(f), conflicts);
-      if (old === content) {
+      if (this.holdsGenerated(file, content, (f) => generated.has(f) && inScope(f) && !files.has(f), conflicts)) {
         countsOf(file).unchanged++;
       } else {
         changed.push(file);
@@ -172,19 +171,19 @@ export class OutputFolder {
   }
 
   /**
-   * The content of a file about to be written, or undefined where there is none (or where it
-   * stands in a folder's place but is a generated file about to be removed, `removable`).
+   * Whether a file about to be written holds `content` already; false where there is none (or
+   * where it stands in a folder's place but is a generated file about to be removed, `removable`).
    * Paths taken by a folder, or a folder path taken by a file the synth did not write, are conflicts.
    */
-  private readGenerated(file: string, removable: (file: string) => boolean, conflicts: string[]): string | undefined {
+  private holdsGenerated(file: string, content: string, removable: (file: string) => boolean, conflicts: string[]): boolean {
     try {
-      return fs.readFileSync(path.join(this.outdir, file), 'utf8');
+      return holds(path.join(this.outdir, file), content);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
+      if (code === 'ENOENT') return false;
       if (code === 'EISDIR') {
         conflicts.push(`${path.join(this.outdir, file)}: is a folder, where the synth writes a file. Fix: move the folder away`);
-        return undefined;
+        return false;
       }
       if (code !== 'ENOTDIR') throw e;
       const parts = file.split('/');
@@ -194,7 +193,7 @@ export class OutputFolder {
         if (!removable(ancestor)) {
           conflicts.push(`${path.join(this.outdir, ancestor)}: is a file the synth did not write, where it needs a folder for ${file}. Fix: move the file away`);
         }
-        return undefined;
+        return false;
       }
       throw e;
     }
@@ -244,6 +243,33 @@ function isOutputPath(file: string): boolean {
 /** The paths an index lists; lines that are no path inside the output directory are ignored. */
 function parseIndex(text: string): string[] {
   return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && isOutputPath(line));
+}
+
+/** Buffers {@link holds} reuses: files are compared one at a time. */
+let fileBytes = Buffer.allocUnsafe(64 * 1024);
+let contentBytes = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Whether the file's bytes are `content` as UTF-8 (as it would be written). Compared in reused
+ * buffers: a fleet's unchanged files are not read into strings, tens of MB per synth.
+ */
+function holds(file: string, content: string): boolean {
+  const length = Buffer.byteLength(content);
+  if (fileBytes.length <= length) {
+    fileBytes = Buffer.allocUnsafe(2 * length);
+    contentBytes = Buffer.allocUnsafe(2 * length);
+  }
+  const fd = fs.openSync(file, 'r');
+  let read = 0;
+  try {
+    // One byte more than the content: a longer file differs.
+    for (let n = 1; n > 0 && read <= length; read += n) n = fs.readSync(fd, fileBytes, read, length + 1 - read, null);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (read !== length) return false;
+  contentBytes.write(content, 0, length, 'utf8');
+  return fileBytes.compare(contentBytes, 0, length, 0, length) === 0;
 }
 
 function readIfExists(file: string): string | undefined {

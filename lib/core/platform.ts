@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { annotationProblems, AppChart, labelProblems } from './app-chart';
+import { ConstructTree } from './construct-tree';
 import { Environment } from './environment';
 import { EscapeHatchError } from './escape-hatch';
 import { FolderChanges, OutputFolder } from './output-folder';
@@ -201,6 +202,8 @@ export class Platform {
           }
         }
       }
+      // Defined: the labelling, validations, rendering and checks below share one traversal.
+      ConstructTree.open(app);
       const charts = app.node.children.filter((c): c is AppChart => c instanceof AppChart);
       for (const chart of charts) {
         chart.applyStandardLabels();
@@ -208,7 +211,7 @@ export class Platform {
       // The objects are final: validations checking an object as rendered and the writing below
       // share one rendering of it.
       RenderedJson.open(app);
-      for (const c of app.node.findAll()) {
+      for (const c of ConstructTree.findAll(app)) {
         for (const message of validate(c)) {
           validationProblems.push(`[${environment.name}/${c.node.path}] ${message}`);
         }
