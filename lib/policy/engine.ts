@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Environment, ImagePolicy, PodSecurityLevel } from '../core/environment';
 import { ExistingSecret } from '../config/existing-secret';
+import { ConstructTree } from '../core/construct-tree';
 import { Finding, Manifest, ManifestCheck } from '../core/platform';
 import { ObjectIndex, PolicyObject } from './object-index';
 import { ExternalReferences, Rule } from './rule';
@@ -72,7 +73,7 @@ export class PolicyEngine implements ManifestCheck {
 
   /** The findings of one environment; ExistingSecrets in `app` count as declared external Secrets. */
   public check(manifests: readonly Manifest[], environment: Environment, app?: App): Finding[] {
-    const existing = (app?.node.findAll() ?? []).filter((c): c is ExistingSecret => c instanceof ExistingSecret).map((s) => s.name);
+    const existing = (app ? ConstructTree.findAll(app) : []).filter((c): c is ExistingSecret => c instanceof ExistingSecret).map((s) => s.name);
     const external = { ...this.external, secrets: [...(this.external.secrets ?? []), ...existing] };
     return new PolicyEngine({ rules: this.rules, external }).evaluate(
       manifests.map((m) => ({ object: m.object, path: m.constructPath, file: m.file })),

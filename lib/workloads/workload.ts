@@ -8,6 +8,7 @@ import { Environment } from '../core/environment';
 import { Names } from '../core/names';
 import { PodTemplate, PodTemplateProps, PodTemplatePropsSchema } from './pod-template';
 import { addProblems, Problem } from '../core/problem';
+import { ConstructTree } from '../core/construct-tree';
 import { z } from 'zod';
 import { checkProps, constructId, instanceOf, str } from '../core/schema';
 
@@ -219,7 +220,7 @@ const checkedCharts = new WeakSet<AppChart>();
 function checkBoundWorkloads(chart: AppChart): void {
   if (checkedCharts.has(chart)) return;
   checkedCharts.add(chart);
-  addProblems(chart, () => chart.node.findAll()
+  addProblems(chart, () => ConstructTree.findAll(chart)
     .filter((c): c is kplus.RoleBinding | kplus.ClusterRoleBinding => c instanceof kplus.RoleBinding || c instanceof kplus.ClusterRoleBinding)
     .flatMap((binding) => binding.subjects
       .filter((s): s is Workload => s instanceof Workload && s.pod.props.serviceAccountName === undefined)
