@@ -83,36 +83,24 @@ function metadataJson(apiObject: ApiObject): any {
   // Its fields as cdk8s 2.70 keeps them; another layout is rendered by cdk8s.
   const attributes = m._additionalAttributes;
   if (typeof attributes !== 'object' || typeof m.labels !== 'object' || typeof m.annotations !== 'object') return apiObject.metadata.toJson();
-  // The attributes are the options the metadata was made from, in dictionary mode (cdk8s deletes
-  // a key): copied only when they hold more than the fields read below, as they rarely do.
-  if (attributes !== null && !onlyFieldsOf(attributes)) {
-    return walk({
-      ...attributes,
-      name: m.name,
-      namespace: m.namespace,
-      annotations: m.annotations,
-      finalizers: m.finalizers,
-      ownerReferences: m.ownerReferences,
-      labels: m.labels,
-    }, true);
-  }
-  // The same object, its keys in the order the walk sorts them to.
-  return walk({
+  const fields = {
     annotations: m.annotations,
     finalizers: m.finalizers,
     labels: m.labels,
     name: m.name,
     namespace: m.namespace,
     ownerReferences: m.ownerReferences,
-  }, true);
+  };
+  // The attributes are the options the metadata was made from, in dictionary mode (cdk8s deletes
+  // a key), so they are copied only when they hold more than these fields, as they rarely do.
+  // The fields are in the order the walk sorts keys to.
+  return walk(attributes !== null && !onlyKeysOf(attributes, fields) ? { ...attributes, ...fields } : fields, true);
 }
 
-const METADATA_FIELDS = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
-
-/** Whether every enumerable key of the metadata's attributes is one of the fields it also has. */
-function onlyFieldsOf(attributes: object): boolean {
-  for (const key in attributes) {
-    if (!METADATA_FIELDS.has(key)) return false;
+/** Whether every enumerable key of `value` is an own key of `keys`. */
+function onlyKeysOf(value: object, keys: object): boolean {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(keys, key)) return false;
   }
   return true;
 }
