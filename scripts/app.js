@@ -63,7 +63,7 @@ function runCached(file, cacheFile) {
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const req = (id) => mod.require(id);
   req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
-  req.main = process.mainModule;
+  req.main = require.main;
   req.cache = Module._cache;
   script.runInThisContext().call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
 }
